@@ -101,6 +101,11 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'off',
       '@typescript-eslint/no-extraneous-class': 'off',
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -214,6 +219,15 @@ export default tseslint.config(
                   name,
                   message: 'Workflow code is deterministic: Node built-ins are not allowed.',
                 })),
+                // Also enforced by @nx/enforce-module-boundaries for installed packages; this
+                // catches them even before a package is installed.
+                patterns: [
+                  {
+                    group: workflowBanned,
+                    message:
+                      'Workflow code runs in the Temporal sandbox: no I/O, framework or client packages.',
+                  },
+                ],
               },
             ],
             'no-restricted-globals': [

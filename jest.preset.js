@@ -55,7 +55,7 @@ function jestProject(projectDir, { integration = false, integrationTimeoutMs = 6
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/**/*.int.spec.ts'],
-      globalSetup: path.join(root, 'libs/testing/src/jest-global-setup.js'),
+      globalSetup: path.join(root, 'libs/testing/src/jest-global-setup.cjs'),
       slowTestThreshold: 30,
     });
   }

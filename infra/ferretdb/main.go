@@ -7,10 +7,22 @@
 //
 // Configuration (flags win over environment variables, which win over defaults):
 //
-//	-listen-addr  FERRETDB_LISTEN_ADDR  TCP address to listen on (default 127.0.0.1:27017)
-//	-state-dir    FERRETDB_STATE_DIR    SQLite data directory, created if missing (default ./.data/ferretdb)
-//	-sqlite-url   FERRETDB_SQLITE_URL   full SQLite URI, overrides -state-dir (e.g. file:/data/ferretdb/?_pragma=...)
-//	-log-level    FERRETDB_LOG_LEVEL    debug, info, warn or error (default info)
+//	-listen-addr       FERRETDB_LISTEN_ADDR       TCP address (default 127.0.0.1:27017)
+//	-state-dir         FERRETDB_STATE_DIR         SQLite data directory, created if missing (default ./.data/ferretdb)
+//	-sqlite-url        FERRETDB_SQLITE_URL        full SQLite URI, overrides -state-dir (e.g. file:/data/ferretdb/)
+//	-log-level         FERRETDB_LOG_LEVEL         debug, info, warn or error (default info)
+//	-serialize-writes  FERRETDB_SERIALIZE_WRITES  serialize write commands across connections (default true)
+//
+// Write serialization: FerretDB v1 implements update/findAndModify as
+// "read matching documents, modify in Go, UPDATE ... WHERE _id = ?" without
+// holding a lock across the read, so concurrent $inc on one document from
+// different connections lose updates, and mongoose optimisticConcurrency can
+// accept two saves of the same version. With -serialize-writes (the default)
+// FerretDB listens only on a private Unix socket and this program proxies the
+// public TCP address to it, holding one global mutex while a write command
+// (insert, update, delete, findAndModify, DDL) is forwarded and answered.
+// SQLite already allows only one writer at a time, so this costs little.
+// Unacknowledged writes (w:0) are forwarded without waiting and are not covered.
 //
 // Telemetry: the embeddable package never starts FerretDB's telemetry reporter
 // and explicitly disables and locks telemetry in its in-memory state (see
@@ -18,18 +30,24 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -62,6 +80,13 @@ func run() int {
 		"full SQLite URI ending with '/', e.g. file:/path/to/dir/; overrides -state-dir (env FERRETDB_SQLITE_URL)")
 	logLevel := fs.String("log-level", envOr("FERRETDB_LOG_LEVEL", "info"),
 		"log level: debug, info, warn, error (env FERRETDB_LOG_LEVEL)")
+	serialize, err := strconv.ParseBool(envOr("FERRETDB_SERIALIZE_WRITES", "true"))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb: invalid FERRETDB_SERIALIZE_WRITES: %v\n", err)
+		return 2
+	}
+	fs.BoolVar(&serialize, "serialize-writes", serialize,
+		"serialize write commands across connections to avoid lost updates (env FERRETDB_SERIALIZE_WRITES)")
 
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -82,14 +107,10 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
 		return 1
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		fmt.Fprintf(os.Stderr, "ferretdb: cannot create data directory %s: %v\n", dir, err)
-		return 1
-	}
 
-	// Probe the address first: ferretdb.New flattens the listen error into a
-	// string and opens every SQLite database before it binds the port.
-	probe, err := net.Listen("tcp", *listenAddr)
+	// Bind the public address first, before FerretDB opens any SQLite file,
+	// so that a taken port gives a clear error.
+	ln, err := net.Listen("tcp", *listenAddr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
 			fmt.Fprintf(os.Stderr, "ferretdb: cannot listen on %s: address already in use (is another ferretdb/mongod running?)\n", *listenAddr)
@@ -98,20 +119,32 @@ func run() int {
 		}
 		return 1
 	}
-	_ = probe.Close()
+	defer ln.Close()
+	addr := ln.Addr().String()
 
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listenAddr},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: uri,
-	})
-	if err != nil {
-		if strings.Contains(err.Error(), "address already in use") {
-			fmt.Fprintf(os.Stderr, "ferretdb: cannot listen on %s: address already in use\n", *listenAddr)
-		} else {
-			fmt.Fprintf(os.Stderr, "ferretdb: failed to start: %v\n", err)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb: cannot create data directory %s: %v\n", dir, err)
+		return 1
+	}
+
+	cfg := &ferretdb.Config{Logger: logger, Handler: "sqlite", SQLiteURL: uri}
+	if serialize {
+		sockDir, err := os.MkdirTemp("", "ferretdb-")
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
+			return 1
 		}
+		defer os.RemoveAll(sockDir)
+		cfg.Listener.Unix = filepath.Join(sockDir, "ferretdb.sock")
+	} else {
+		// FerretDB binds the address itself; release our probe first.
+		_ = ln.Close()
+		cfg.Listener.TCP = addr
+	}
+
+	f, err := ferretdb.New(cfg)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb: failed to start: %v\n", err)
 		return 1
 	}
 
@@ -125,14 +158,21 @@ func run() int {
 		logger.Info("shutting down (send the signal again to force)")
 	}()
 
-	// The TCP listener is already bound once New returns.
-	addr := strings.TrimSuffix(strings.TrimPrefix(f.MongoDBURI(), "mongodb://"), "/")
+	var wg sync.WaitGroup
+	if serialize {
+		p := &proxy{ln: ln, upstream: cfg.Listener.Unix, l: logger, conns: map[net.Conn]struct{}{}}
+		wg.Add(1)
+		go func() { defer wg.Done(); p.serve(ctx) }()
+	}
+
+	// All listeners are bound at this point.
 	fmt.Printf("ferretdb listening on %s (sqlite data: %s)\n", addr, dir)
 
 	if err := f.Run(ctx); err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
 		return 1
 	}
+	wg.Wait()
 	logger.Info("ferretdb stopped")
 	return 0
 }
@@ -163,4 +203,211 @@ func resolveSQLite(rawURL, stateDir string) (string, string, error) {
 	}
 	q := url.Values{"_pragma": defaultPragmas}
 	return "file:" + dir + "/?" + q.Encode(), dir, nil
+}
+
+// proxy forwards MongoDB wire protocol messages from TCP clients to FerretDB's
+// Unix socket, one upstream connection per client, and serializes write commands.
+type proxy struct {
+	ln       net.Listener
+	upstream string
+	l        *slog.Logger
+	writeMu  sync.Mutex // held while a write command is in flight
+
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+	wg    sync.WaitGroup
+}
+
+// writeCommands are serialized; names as registered by FerretDB's handler.
+var writeCommands = map[string]bool{
+	"insert": true, "update": true, "delete": true, "findAndModify": true, "findandmodify": true,
+	"create": true, "createIndexes": true, "dropIndexes": true, "drop": true, "dropDatabase": true,
+	"renameCollection": true, "collMod": true,
+}
+
+const (
+	opMsg        = 2013
+	opCompressed = 2012
+	maxMsgLen    = 64 << 20
+)
+
+func (p *proxy) serve(ctx context.Context) {
+	go func() {
+		<-ctx.Done()
+		_ = p.ln.Close()
+		p.mu.Lock()
+		for c := range p.conns {
+			_ = c.Close()
+		}
+		p.conns = nil // refuse new connections
+		p.mu.Unlock()
+	}()
+
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
+				break
+			}
+			p.l.Warn("accept failed", slog.Any("error", err))
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		p.wg.Add(1)
+		go p.handle(ctx, c)
+	}
+	p.wg.Wait()
+}
+
+func (p *proxy) track(c net.Conn, add bool) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if add {
+		if p.conns == nil {
+			return false // shutting down
+		}
+		p.conns[c] = struct{}{}
+	} else {
+		delete(p.conns, c)
+	}
+	return true
+}
+
+func (p *proxy) handle(ctx context.Context, client net.Conn) {
+	defer p.wg.Done()
+	defer client.Close()
+	if !p.track(client, true) {
+		return
+	}
+	defer p.track(client, false)
+
+	up, err := net.Dial("unix", p.upstream)
+	if err != nil {
+		p.l.Error("cannot connect to embedded ferretdb", slog.Any("error", err))
+		return
+	}
+	defer up.Close()
+	if !p.track(up, true) {
+		return
+	}
+	defer p.track(up, false)
+
+	cr, ur := bufio.NewReader(client), bufio.NewReader(up)
+	for {
+		req, err := readMsg(cr)
+		if err != nil {
+			if !errors.Is(err, io.EOF) && ctx.Err() == nil {
+				p.l.Debug("client connection closed", slog.Any("error", err))
+			}
+			return
+		}
+		locked := isWrite(req)
+		if locked {
+			p.writeMu.Lock()
+		}
+		err = roundTrip(req, up, ur, client)
+		if locked {
+			p.writeMu.Unlock()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// roundTrip sends one request upstream and relays its response(s) to the client.
+func roundTrip(req []byte, up net.Conn, ur *bufio.Reader, client net.Conn) error {
+	if _, err := up.Write(req); err != nil {
+		return err
+	}
+	if moreToCome(req) { // fire-and-forget request: no reply
+		return nil
+	}
+	for {
+		resp, err := readMsg(ur)
+		if err != nil {
+			return err
+		}
+		if _, err := client.Write(resp); err != nil {
+			return err
+		}
+		if !moreToCome(resp) { // exhaust replies keep coming while the flag is set
+			return nil
+		}
+	}
+}
+
+// readMsg reads one complete wire message (16-byte header included).
+func readMsg(r *bufio.Reader) ([]byte, error) {
+	var hdr [4]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return nil, err
+	}
+	n := int(int32(binary.LittleEndian.Uint32(hdr[:])))
+	if n < 16 || n > maxMsgLen {
+		return nil, fmt.Errorf("invalid message length %d", n)
+	}
+	msg := make([]byte, n)
+	copy(msg, hdr[:])
+	if _, err := io.ReadFull(r, msg[4:]); err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+func moreToCome(msg []byte) bool {
+	return len(msg) >= 20 && binary.LittleEndian.Uint32(msg[12:]) == opMsg &&
+		binary.LittleEndian.Uint32(msg[16:])&2 != 0
+}
+
+// isWrite reports whether an OP_MSG carries a write command
+// (the first key of its body section). Compressed messages are treated as writes.
+func isWrite(msg []byte) bool {
+	if len(msg) < 21 {
+		return false
+	}
+	switch binary.LittleEndian.Uint32(msg[12:]) {
+	case opCompressed:
+		return true
+	case opMsg:
+	default:
+		return false
+	}
+	end := len(msg)
+	if binary.LittleEndian.Uint32(msg[16:])&1 != 0 { // checksumPresent
+		end -= 4
+	}
+	for i := 20; i < end; {
+		kind := msg[i]
+		i++
+		if i+4 > end {
+			return false
+		}
+		size := int(int32(binary.LittleEndian.Uint32(msg[i:])))
+		if kind == 0 {
+			// BSON document: int32 size, then element type byte and cstring name.
+			if i+5 >= end {
+				return false
+			}
+			name := msg[i+5 : end]
+			if j := indexZero(name); j >= 0 {
+				return writeCommands[string(name[:j])]
+			}
+			return false
+		}
+		if size < 4 {
+			return false
+		}
+		i += size
+	}
+	return false
+}
+
+func indexZero(b []byte) int {
+	for i, c := range b {
+		if c == 0 {
+			return i
+		}
+	}
+	return -1
 }

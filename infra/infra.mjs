@@ -63,7 +63,10 @@ async function up(s) {
     parts.map(async (p) => {
       if (p.external(s)) {
         const ok = await p.healthy(s).catch(() => false);
-        log(p.name, `external (${p.external(s)}): left alone, ${ok ? 'reachable' : 'NOT reachable'}`);
+        log(
+          p.name,
+          `external (${p.external(s)}): left alone, ${ok ? 'reachable' : 'NOT reachable'}`,
+        );
         return;
       }
       const already = runningPid(s, p.name);
@@ -71,11 +74,14 @@ async function up(s) {
         log(p.name, `already running (pid ${already})`);
         return;
       }
-      const pid = await withProgress(p.name, 'starting and waiting until healthy', () => p.start(s));
+      const pid = await withProgress(p.name, 'starting and waiting until healthy', () =>
+        p.start(s),
+      );
       log(p.name, `healthy (pid ${pid})`);
     }),
   );
-  if (!kafka.external(s)) await withProgress('kafka', 'ensuring topics', () => kafka.ensureTopics(s));
+  if (!kafka.external(s))
+    await withProgress('kafka', 'ensuring topics', () => kafka.ensureTopics(s));
   writeEndpoints(s);
   log('infra', `up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   printEndpoints(s);
@@ -110,7 +116,11 @@ async function status(s) {
     }
     const pid = runningPid(s, p.name);
     const where =
-      p.name === 'mongo' ? mongo.url(s) : p.name === 'kafka' ? kafka.brokers(s).join(',') : temporal.address(s);
+      p.name === 'mongo'
+        ? mongo.url(s)
+        : p.name === 'kafka'
+          ? kafka.brokers(s).join(',')
+          : temporal.address(s);
     const mem = pid ? `${rssMiB(pid) ?? '?'} MiB RSS` : '';
     log(
       p.name,
@@ -146,8 +156,11 @@ async function main() {
     }
     case 'paths':
       process.stdout.write(
-        JSON.stringify({ ...endpoints(s), ferretdb: ferretdbBinary(s), cache: s.cacheDir, data: s.dataDir }, null, 2) +
-          '\n',
+        JSON.stringify(
+          { ...endpoints(s), ferretdb: ferretdbBinary(s), cache: s.cacheDir, data: s.dataDir },
+          null,
+          2,
+        ) + '\n',
       );
       break;
     default:

@@ -81,7 +81,8 @@ export async function withProgress(component, label, work) {
   const started = Date.now();
   log(component, `${label} ...`);
   const timer = setInterval(
-    () => log(component, `${label} ... still working (${Math.round((Date.now() - started) / 1000)} s)`),
+    () =>
+      log(component, `${label} ... still working (${Math.round((Date.now() - started) / 1000)} s)`),
     10_000,
   );
   try {

@@ -33,7 +33,10 @@ export const mongo = {
   async install(s) {
     const bin = ferretdbBinary(s);
     if (fileExists(bin)) return false;
-    const go = requireTool('go', 'Install Go 1.24 or newer (https://go.dev/dl or apt-get install golang).');
+    const go = requireTool(
+      'go',
+      'Install Go 1.24 or newer (https://go.dev/dl or apt-get install golang).',
+    );
     ensureDir(join(bin, '..'));
     await withProgress(NAME, 'building FerretDB (Go, first run only: a few minutes)', () =>
       run(go, ['build', '-trimpath', '-o', bin, '.'], {
@@ -61,7 +64,8 @@ export const mongo = {
   },
 
   async start(s) {
-    if (runningPid(s, NAME) && (await this.healthy(s).catch(() => false))) return runningPid(s, NAME);
+    if (runningPid(s, NAME) && (await this.healthy(s).catch(() => false)))
+      return runningPid(s, NAME);
     await assertPortsFree(s, NAME, [['TRELLIS_MONGO_PORT', s.mongo.port]]);
     ensureDir(s.mongo.dataDir);
     const pid = startBackground(s, NAME, ferretdbBinary(s), [

@@ -42,7 +42,10 @@ export function topicSpecs() {
 }
 
 function javaCommand(s, mainClass, args, heap) {
-  const java = requireTool('java', 'Install a Java 17+ runtime (apt-get install openjdk-17-jre-headless).');
+  const java = requireTool(
+    'java',
+    'Install a Java 17+ runtime (apt-get install openjdk-17-jre-headless).',
+  );
   return [
     java,
     [
@@ -128,7 +131,12 @@ export const kafka = {
       for (let attempt = 0; ; attempt++) {
         try {
           const md = await admin.fetchTopicMetadata({ topics: specs.map((t) => t.topic) });
-          if (md.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) break;
+          if (
+            md.topics.every(
+              (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+            )
+          )
+            break;
         } catch (err) {
           if (attempt > 50) throw err;
         }
@@ -140,7 +148,8 @@ export const kafka = {
   },
 
   async start(s) {
-    if (runningPid(s, NAME) && (await this.healthy(s).catch(() => false))) return runningPid(s, NAME);
+    if (runningPid(s, NAME) && (await this.healthy(s).catch(() => false)))
+      return runningPid(s, NAME);
     await assertPortsFree(s, NAME, [
       ['TRELLIS_KAFKA_PORT', s.kafka.port],
       ['TRELLIS_KAFKA_CONTROLLER_PORT', s.kafka.controllerPort],

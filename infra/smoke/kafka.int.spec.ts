@@ -74,7 +74,11 @@ describe('Kafka (KRaft, real broker)', () => {
     const existing = await admin.listTopics();
     await admin.disconnect();
     expect(existing).toEqual(
-      expect.arrayContaining(['trellis.engagement.v1', 'trellis.reminders.v1', 'trellis.dead-letter.v1']),
+      expect.arrayContaining([
+        'trellis.engagement.v1',
+        'trellis.reminders.v1',
+        'trellis.dead-letter.v1',
+      ]),
     );
   });
 });

@@ -45,14 +45,19 @@ describe('MongoDB wire protocol (FerretDB, real server) through mongoose', () =>
       { engagementId: 'e2', level: 'basic', participants: 5 },
     ]);
     // The unique index is enforced by the server.
-    await expect(Session.create({ engagementId: 'e1', level: 'basic', participants: 1 })).rejects.toMatchObject({
+    await expect(
+      Session.create({ engagementId: 'e1', level: 'basic', participants: 1 }),
+    ).rejects.toMatchObject({
       code: 11000,
     });
 
     const e1 = await Session.find({ engagementId: 'e1' }).sort({ participants: -1 }).lean();
     expect(e1.map((s) => s.participants)).toEqual([12, 8]);
 
-    const res = await Session.updateMany({ engagementId: 'e1' }, { $set: { held: true }, $inc: { participants: 1 } });
+    const res = await Session.updateMany(
+      { engagementId: 'e1' },
+      { $set: { held: true }, $inc: { participants: 1 } },
+    );
     expect(res.modifiedCount).toBe(2);
 
     // FerretDB 1.24 computes only the FIRST accumulator of a $group stage correctly (later

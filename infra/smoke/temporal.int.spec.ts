@@ -1,7 +1,12 @@
 import { Worker } from '@temporalio/worker';
 import { testTemporal, timeSkippingEnvironment, uniqueName } from '@trellis/testing';
 import { createSmokeActivities } from './temporal/smoke.activities';
-import { approveSignal, smokeWorkflow, stateQuery, thirtyDaysWorkflow } from './temporal/smoke.workflows';
+import {
+  approveSignal,
+  smokeWorkflow,
+  stateQuery,
+  thirtyDaysWorkflow,
+} from './temporal/smoke.workflows';
 
 const workflowsPath = require.resolve('./temporal/smoke.workflows');
 
@@ -32,7 +37,10 @@ describe('Temporal dev server (real server)', () => {
         expect(state).toEqual({ stage: 'waiting-for-approval' });
         await handle.signal(approveSignal, 'program-manager');
         expect(await handle.result()).toBe('Hello, defenders; approved by program-manager');
-        expect(await handle.query(stateQuery)).toEqual({ stage: 'done', approvedBy: 'program-manager' });
+        expect(await handle.query(stateQuery)).toEqual({
+          stage: 'done',
+          approvedBy: 'program-manager',
+        });
       });
     } finally {
       await temporal.dispose();
@@ -53,12 +61,17 @@ describe('Temporal time-skipping test server', () => {
       });
       const started = Date.now();
       const elapsedInWorkflow = await worker.runUntil(
-        env.client.workflow.execute(thirtyDaysWorkflow, { taskQueue, workflowId: uniqueName('skip-wf') }),
+        env.client.workflow.execute(thirtyDaysWorkflow, {
+          taskQueue,
+          workflowId: uniqueName('skip-wf'),
+        }),
       );
       const thirtyDays = 30 * 24 * 3600 * 1000;
       expect(elapsedInWorkflow).toBeGreaterThanOrEqual(thirtyDays);
       // Wall-clock time is reported, not asserted (speed is measured by benchmarks).
-      process.stderr.write(`time-skipping: 30 days of workflow time in ${Date.now() - started} ms\n`);
+      process.stderr.write(
+        `time-skipping: 30 days of workflow time in ${Date.now() - started} ms\n`,
+      );
     } finally {
       await env.teardown();
     }

@@ -23,7 +23,9 @@ const status = spawnSync(process.execPath, [join(root, 'infra', 'infra.mjs'), 's
   stdio: 'inherit',
 });
 if (status.status !== 0) {
-  process.stderr.write('[start] infrastructure is not healthy; run `npm run infra:up` to see why\n');
+  process.stderr.write(
+    '[start] infrastructure is not healthy; run `npm run infra:up` to see why\n',
+  );
   process.exit(1);
 }
 

@@ -1,5 +1,12 @@
 // Workflows for the Temporal smoke tests (bundled by the worker; deterministic code only).
-import { condition, defineQuery, defineSignal, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
 import type { SmokeActivities } from './smoke.activities';
 
 export const approveSignal = defineSignal<[string]>('approve');

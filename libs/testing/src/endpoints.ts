@@ -22,7 +22,9 @@ interface EndpointsFile {
 }
 
 export function endpointsFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  const dataDir = env['TRELLIS_DATA_DIR'] ? resolve(env['TRELLIS_DATA_DIR']) : join(workspaceRoot, '.data');
+  const dataDir = env['TRELLIS_DATA_DIR']
+    ? resolve(env['TRELLIS_DATA_DIR'])
+    : join(workspaceRoot, '.data');
   return join(dataDir, 'run', 'endpoints.json');
 }
 

@@ -1,4 +1,9 @@
-export { mongoUrlForDatabase, resolveEndpoints, workspaceRoot, type InfraEndpoints } from './endpoints';
+export {
+  mongoUrlForDatabase,
+  resolveEndpoints,
+  workspaceRoot,
+  type InfraEndpoints,
+} from './endpoints';
 export { isolatedTopic, testRunId, uniqueName } from './isolation';
 export { createTestTopics, testKafka, testMongoose } from './servers';
 export { testTemporal, timeSkippingEnvironment } from './temporal';

@@ -12,7 +12,9 @@ export async function testMongoose(
 ): Promise<{ connection: Connection; database: string; url: string; dispose(): Promise<void> }> {
   const database = uniqueName(prefix);
   const url = mongoUrlForDatabase(resolveEndpoints().mongoUrl, database);
-  const connection = await mongoose.createConnection(url, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+  const connection = await mongoose
+    .createConnection(url, { serverSelectionTimeoutMS: 10_000 })
+    .asPromise();
   return {
     connection,
     database,
@@ -49,7 +51,9 @@ export async function createTestTopics(
     const names = topics.map((t) => t.topic);
     for (let attempt = 0; attempt < 50; attempt++) {
       const md = await admin.fetchTopicMetadata({ topics: names }).catch(() => undefined);
-      if (md?.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
+      if (
+        md?.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      ) {
         break;
       }
       await new Promise((r) => setTimeout(r, 100));

@@ -10,7 +10,6 @@
 // MONGO_URL, KAFKA_BROKERS and TEMPORAL_ADDRESS point Trellis at external servers; a part
 // whose variable is set is left alone. See README "Operations".
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ensureNodeDeps } from '../tools/scripts/lib/deps.mjs';
 import {
   InfraError,
@@ -21,6 +20,7 @@ import {
   runningPid,
   settings,
   stopBackground,
+  withLock,
   withProgress,
 } from './lib/common.mjs';
 import { ferretdbBinary, mongo } from './lib/ferretdb.mjs';
@@ -135,10 +135,10 @@ async function main() {
   const s = settings();
   switch (cmd) {
     case 'up':
-      await up(s);
+      await withLock(s, () => up(s));
       break;
     case 'down':
-      await down(s);
+      await withLock(s, () => down(s));
       break;
     case 'status':
       if (!(await status(s))) process.exitCode = 1;
@@ -177,4 +177,3 @@ main().catch((err) => {
   process.exit(1);
 });
 
-export { join };

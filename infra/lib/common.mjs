@@ -239,6 +239,43 @@ export function rssMiB(pid) {
   return kb ? Math.round(kb / 1024) : undefined;
 }
 
+/**
+ * Runs `work` holding an exclusive lock file in the run folder, so concurrent `up`/`down`
+ * calls (parallel test runs, several terminals) do not race to start the same server.
+ */
+export async function withLock(s, work, timeoutMs = 10 * 60_000) {
+  ensureDir(s.runDir);
+  const lock = join(s.runDir, 'infra.lock');
+  const deadline = Date.now() + timeoutMs;
+  let announced = false;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const holder = Number(readFileSync(lock, 'utf8').trim() || 0);
+      if (!holder || !isAlive(holder)) {
+        rmSync(lock, { force: true }); // stale lock of a process that died
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new InfraError(`another infra command (pid ${holder}) holds ${lock}`);
+      }
+      if (!announced) {
+        log('infra', `waiting for another infra command (pid ${holder}) to finish`);
+        announced = true;
+      }
+      await sleep(250);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 // ---------------------------------------------------------------- network
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -53,7 +53,7 @@ export const env = {
     z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
       .transform((v) => ['true', '1', 'yes'].includes(v))
-      .default(fallback ? 'true' : 'false'),
+      .default(fallback),
   int: (min: number, max: number, fallback?: number) => {
     const s = z.coerce
       .number({ error: 'expected a number' })

@@ -176,4 +176,3 @@ main().catch((err) => {
   }
   process.exit(1);
 });
-

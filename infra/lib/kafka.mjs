@@ -49,7 +49,7 @@ function javaCommand(s, mainClass, args, heap) {
   return [
     java,
     [
-      `-Xms${heap === 'small' ? '64m' : '256m'}`,
+      '-Xms64m',
       `-Xmx${heap === 'small' ? '256m' : s.kafka.heap}`,
       '-XX:+UseSerialGC',
       '-XX:TieredStopAtLevel=1',
@@ -62,6 +62,28 @@ function javaCommand(s, mainClass, args, heap) {
       ...args,
     ],
   ];
+}
+
+const RETRIABLE = new Set([
+  'NOT_LEADER_FOR_PARTITION',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_OR_FOLLOWER',
+]);
+
+async function waitUntilServable(admin, topics, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (const topic of topics) {
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (err) {
+        if (!RETRIABLE.has(err.type) || Date.now() > deadline) throw err;
+        await sleep(20);
+      }
+    }
+  }
 }
 
 export const kafka = {
@@ -127,21 +149,12 @@ export const kafka = {
         await admin.createTopics({ topics: missing, waitForLeaders: true });
         log(NAME, `created topics: ${missing.map((t) => t.topic).join(', ')}`);
       }
-      // KRaft may briefly report unknown partitions after creation: wait for full metadata.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const md = await admin.fetchTopicMetadata({ topics: specs.map((t) => t.topic) });
-          if (
-            md.topics.every(
-              (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
-            )
-          )
-            break;
-        } catch (err) {
-          if (attempt > 50) throw err;
-        }
-        await sleep(200);
-      }
+      // Right after creation KRaft may still answer "not the leader" for a new partition for
+      // some tens of ms, although metadata shows a leader: poll offsets until each answers.
+      await waitUntilServable(
+        admin,
+        specs.map((t) => t.topic),
+      );
     } finally {
       await admin.disconnect().catch(() => undefined);
     }

@@ -36,6 +36,13 @@ export function testKafka(clientId = uniqueName('client')): Kafka {
   });
 }
 
+const RETRIABLE = new Set([
+  'NOT_LEADER_FOR_PARTITION',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_OR_FOLLOWER',
+]);
+
 /**
  * Creates topics for one test and waits until every partition has a leader (kafkajs on
  * KRaft can briefly report an unknown topic-partition right after creation).
@@ -48,15 +55,19 @@ export async function createTestTopics(
   await admin.connect();
   try {
     await admin.createTopics({ topics, waitForLeaders: true });
-    const names = topics.map((t) => t.topic);
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const md = await admin.fetchTopicMetadata({ topics: names }).catch(() => undefined);
-      if (
-        md?.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
-      ) {
-        break;
+    // For some tens of ms after creation a new partition may answer "not the leader" although
+    // metadata already shows a leader: poll offsets until every topic answers.
+    for (const { topic } of topics) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await admin.fetchTopicOffsets(topic);
+          break;
+        } catch (err) {
+          const type = (err as { type?: string }).type ?? '';
+          if (!RETRIABLE.has(type) || attempt > 500) throw err;
+          await new Promise((r) => setTimeout(r, 20));
+        }
       }
-      await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
     await admin.disconnect();

@@ -41,6 +41,8 @@ function jestProject(projectDir, { integration = false, integrationTimeoutMs = 6
     moduleNameMapper,
     testEnvironment: 'node',
     moduleFileExtensions: ['ts', 'js', 'json'],
+    // jose 6 ships ES modules only: let swc turn it into CommonJS for Jest.
+    transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   };
   const projects = [
     {

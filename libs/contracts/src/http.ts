@@ -76,6 +76,8 @@ export const ERROR_CODES = {
   INTERNAL: 500,
   /** A dependency (MongoDB, Kafka, Temporal, another service) is unavailable; retry later. */
   SERVICE_UNAVAILABLE: 503,
+  /** The token keys (JWKS) could not be fetched: retry; the caller's session is not at fault. */
+  AUTH_UNAVAILABLE: 503,
 } as const;
 
 /** A stable error code. */

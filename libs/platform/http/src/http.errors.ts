@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { ERROR_CODES } from '@trellis/contracts';
 
 /** One field at fault in a request: a JSON path (`interventions.0.targetDate`) and why. */
 export interface FieldError {
@@ -13,33 +14,10 @@ export interface ErrorBody {
 }
 
 /**
- * Stable error codes with their HTTP status. Domain errors anywhere in the code base carry a
+ * Stable error codes with their HTTP status (`ERROR_CODES` of libs/contracts). Domain errors anywhere in the code base carry a
  * `code` from this table (and may carry `fields`); the error filter turns them into responses.
  */
-export const ERROR_STATUS: Record<string, number> = {
-  VALIDATION_FAILED: 400,
-  MALFORMED_JSON: 400,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  PAYLOAD_TOO_LARGE: 413,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  ROUTE_NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  CONFLICT: 409,
-  VERSION_CONFLICT: 409,
-  DUPLICATE: 409,
-  COUNTRY_ALREADY_COVERED: 409,
-  INVALID_STATE_TRANSITION: 409,
-  ORGANISATION_ERASED: 410,
-  UNKNOWN_COUNTRY: 400,
-  UNKNOWN_CATALOGUE_ITEM: 400,
-  INVALID_DURATION: 400,
-  DURATION_TOO_SHORT: 400,
-  RATE_LIMITED: 429,
-  INTERNAL: 500,
-  SERVICE_UNAVAILABLE: 503,
-};
+export const ERROR_STATUS: Record<string, number> = { ...ERROR_CODES };
 
 /** Registers further codes (e.g. from libs/contracts) with their statuses. */
 export function registerErrorCodes(codes: Record<string, number>): void {

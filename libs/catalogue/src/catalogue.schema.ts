@@ -1,3 +1,9 @@
+import {
+  INTERVENTION_KINDS,
+  SECURITY_WHEEL_SPOKES,
+  TRAINING_LEVELS,
+  VULNERABILITY_CATEGORIES,
+} from '@trellis/contracts';
 import { z } from 'zod';
 
 /*
@@ -11,12 +17,13 @@ export const CatalogueKindSchema = z.enum(CATALOGUE_KINDS);
 export type CatalogueKind = z.infer<typeof CatalogueKindSchema>;
 
 /** The kinds an agreement intervention can reference (DESIGN.md §1: methods, measures, topics). */
-export const INTERVENTION_KINDS = ['method', 'measure', 'topic'] as const;
+export { INTERVENTION_KINDS };
 export const InterventionKindSchema = z.enum(INTERVENTION_KINDS);
 export type InterventionKind = z.infer<typeof InterventionKindSchema>;
 
 /** Levels of complexity of training and interventions, from the simplest. */
-export const CATALOGUE_LEVELS = ['basic', 'intermediate', 'advanced'] as const;
+/** Same list as `TRAINING_LEVELS` of libs/contracts. */
+export const CATALOGUE_LEVELS = TRAINING_LEVELS;
 export const CatalogueLevelSchema = z.enum(CATALOGUE_LEVELS);
 export type CatalogueLevel = z.infer<typeof CatalogueLevelSchema>;
 
@@ -63,15 +70,7 @@ export const ThreatTypeSchema = z.enum(THREAT_TYPES);
 export type ThreatType = z.infer<typeof ThreatTypeSchema>;
 
 /** The NPM's categories of vulnerability (and of capacity) used in risk assessment. */
-export const VULNERABILITY_CATEGORIES = [
-  'geographical-physical-technical',
-  'conflict-related',
-  'legal-political',
-  'information-management',
-  'social-organisational',
-  'psychological',
-  'work-security-resources',
-] as const;
+export { VULNERABILITY_CATEGORIES };
 export const VulnerabilityCategorySchema = z.enum(VULNERABILITY_CATEGORIES);
 export type VulnerabilityCategory = z.infer<typeof VulnerabilityCategorySchema>;
 
@@ -87,16 +86,7 @@ export const VULNERABILITY_CATEGORY_LABELS: Readonly<Record<VulnerabilityCategor
 };
 
 /** The eight spokes of the security wheel of organisational security management (DESIGN.md §2). */
-export const SECURITY_WHEEL_SPOKES = [
-  'on-the-job-experience',
-  'training',
-  'awareness-attitude',
-  'security-planning',
-  'responsibilities',
-  'rules-compliance',
-  'incident-response',
-  'evaluation',
-] as const;
+export { SECURITY_WHEEL_SPOKES };
 export const SecurityWheelSpokeSchema = z.enum(SECURITY_WHEEL_SPOKES);
 export type SecurityWheelSpoke = z.infer<typeof SecurityWheelSpokeSchema>;
 

@@ -122,8 +122,8 @@ describe('filterCatalogue', () => {
   });
 
   it('matches list fields when they hold any wanted value', () => {
-    expect(ids(filterCatalogue({ threatType: 'detention' }))).toEqual(
-      where((i) => i.threatTypes.includes('detention')),
+    expect(ids(filterCatalogue({ threatType: 'arbitrary-detention' }))).toEqual(
+      where((i) => i.threatTypes.includes('arbitrary-detention')),
     );
     expect(ids(filterCatalogue({ threatType: ['sexual-violence', 'social-rejection'] }))).toEqual(
       where(

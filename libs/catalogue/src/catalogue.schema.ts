@@ -1,5 +1,6 @@
 import {
   INTERVENTION_KINDS,
+  THREAT_TYPES,
   SECURITY_WHEEL_SPOKES,
   TRAINING_LEVELS,
   VULNERABILITY_CATEGORIES,
@@ -49,23 +50,7 @@ export const SOURCE_MANUAL_TITLES: Readonly<Record<SourceManual, string>> = {
  * `intimidation` covers direct threats and harassment short of physical violence;
  * `social-rejection` covers rejection, expulsion or violence from family and community.
  */
-export const THREAT_TYPES = [
-  'surveillance',
-  'intimidation',
-  'physical-attack',
-  'killing-threat',
-  'sexual-violence',
-  'judicial-harassment',
-  'detention',
-  'disappearance',
-  'raid-or-break-in',
-  'digital-attack',
-  'online-harassment',
-  'smear-campaign',
-  'stigmatisation',
-  'social-rejection',
-  'forced-displacement',
-] as const;
+export { THREAT_TYPES };
 export const ThreatTypeSchema = z.enum(THREAT_TYPES);
 export type ThreatType = z.infer<typeof ThreatTypeSchema>;
 

@@ -234,12 +234,19 @@ export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
 export const RiskLevelSchema = z.enum(RISK_LEVELS);
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 
-/** Threat types (controlled list, after the New Protection Manual). */
+/**
+ * Threat types (controlled list, after the New Protection Manual, the LGBTI manual and the
+ * rural guide). Shared by risk assessments and the catalogue (what an item addresses).
+ * `social-rejection` covers rejection, expulsion or violence from family and community.
+ */
 export const THREAT_TYPES = [
   'surveillance',
   'intimidation',
   'harassment',
-  'defamation-stigmatisation',
+  'online-harassment',
+  'smear-campaign',
+  'stigmatisation',
+  'social-rejection',
   'judicial-harassment',
   'arbitrary-detention',
   'physical-attack',
@@ -248,7 +255,7 @@ export const THREAT_TYPES = [
   'kidnapping-disappearance',
   'raid-break-in',
   'digital-attack',
-  'forced-eviction',
+  'forced-displacement',
   'threats-to-family',
   'other',
 ] as const;

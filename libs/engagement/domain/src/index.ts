@@ -1,2 +1,3 @@
 export * from './agreement';
+export * from './needs-assessment';
 export * from './routing';

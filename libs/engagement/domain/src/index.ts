@@ -1,3 +1,4 @@
 export * from './agreement';
+export * from './agreement-terms';
 export * from './needs-assessment';
 export * from './routing';

@@ -1,22 +1,14 @@
 #!/usr/bin/env node
-// `npm start`: after set-up (infrastructure up), starts every app of the workspace that has a
-// `serve` target and says where each listens. Ctrl-C stops the apps; the infrastructure keeps
-// running in the background until `npm run infra:down`.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+// `npm start`: after set-up (infrastructure up), builds and starts every app, waits until each
+// is ready and says where it listens. Ctrl-C stops the apps; the infrastructure keeps running
+// in the background until `npm run infra:down`.
+import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildApps, discoverApps, runApp, waitReady } from './lib/apps.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const say = (m) => process.stdout.write(`[start] ${m}\n`);
-
-const apps = existsSync(join(root, 'apps'))
-  ? readdirSync(join(root, 'apps'))
-      .map((name) => ({ name, file: join(root, 'apps', name, 'project.json') }))
-      .filter((a) => existsSync(a.file))
-      .map((a) => ({ ...a, project: JSON.parse(readFileSync(a.file, 'utf8')) }))
-      .filter((a) => a.project.targets?.serve)
-  : [];
 
 const status = spawnSync(process.execPath, [join(root, 'infra', 'infra.mjs'), 'status'], {
   cwd: root,
@@ -29,22 +21,46 @@ if (status.status !== 0) {
   process.exit(1);
 }
 
+const apps = discoverApps(root);
 if (apps.length === 0) {
-  say('the infrastructure is up; no app has a serve target yet.');
-  say('stop the infrastructure with: npm run infra:down');
+  say('the infrastructure is up; no app to start yet. Stop it with: npm run infra:down');
   process.exit(0);
 }
 
-for (const a of apps) {
-  const port = a.project.metadata?.port;
-  say(`${a.project.name} -> ${port ? `http://127.0.0.1:${port}` : '(no HTTP port)'}`);
+say(`building ${apps.map((a) => a.name).join(', ')} ...`);
+buildApps(root, apps);
+const children = apps.map((app) => ({ app, child: runApp(root, app) }));
+let stopping = false;
+const stop = (code = 0) => {
+  if (stopping) return;
+  stopping = true;
+  say('stopping apps (the infrastructure keeps running; npm run infra:down stops it)');
+  for (const { child } of children) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 3000).unref();
+};
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+for (const { app, child } of children) {
+  child.on('exit', (code) => {
+    if (!stopping) {
+      process.stderr.write(`[start] ${app.name} exited (code ${code}); stopping\n`);
+      stop(1);
+    }
+  });
 }
-const child = spawn(
-  join(root, 'node_modules', '.bin', 'nx'),
-  ['run-many', '-t', 'serve', '--parallel', String(apps.length + 1), '--outputStyle=stream'],
-  { cwd: root, stdio: 'inherit' },
-);
-const stop = () => child.kill('SIGINT');
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-child.on('exit', (code) => process.exit(code ?? 0));
+
+try {
+  await Promise.all(apps.map((a) => waitReady(a)));
+} catch (err) {
+  process.stderr.write(`[start] ${err.message}\n`);
+  stop(1);
+}
+if (!stopping) {
+  say('ready:');
+  for (const a of apps) {
+    say(
+      `  ${a.name.padEnd(20)} http://127.0.0.1:${a.port}   (OpenAPI: http://127.0.0.1:${a.port}/openapi.json)`,
+    );
+  }
+  say('Ctrl-C stops the apps.');
+}

@@ -1,0 +1,42 @@
+// Development-only secrets for `npm start`: an ES256 token-signing key pair (its public JWKS
+// is given to the services; the private key lets the demo mint tokens until the gateway
+// issues them) and a 32-byte master key for field encryption. Made once, kept in the
+// git-ignored run folder with owner-only permissions. Never used in production, where they
+// come from the secret store.
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export function devSecrets(file) {
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const kid = `dev-${randomUUID().slice(0, 8)}`;
+  const secrets = {
+    issuer: 'trellis-dev',
+    audience: 'trellis',
+    jwks: { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' }] },
+    privateJwk: { ...privateKey.export({ format: 'jwk' }), kid, alg: 'ES256' },
+    masterKeys: `dev1:${randomBytes(32).toString('base64')}`,
+  };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secrets;
+}
+
+/** Environment every service gets from `npm start` (addresses plus development secrets). */
+export function serviceEnv(endpoints, secrets) {
+  return {
+    NODE_ENV: 'development',
+    MONGO_URL: endpoints.mongoUrl,
+    KAFKA_BROKERS: endpoints.kafkaBrokers,
+    TEMPORAL_ADDRESS: endpoints.temporalAddress,
+    TEMPORAL_NAMESPACE: endpoints.temporalNamespace,
+    JWT_ISSUER: secrets.issuer,
+    JWT_AUDIENCE: secrets.audience,
+    JWT_JWKS: JSON.stringify(secrets.jwks),
+    MASTER_KEYS: secrets.masterKeys,
+    // Demo engagements run months in minutes: allow second-long cadences.
+    MIN_CADENCE: 'PT1S',
+  };
+}

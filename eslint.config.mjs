@@ -68,6 +68,116 @@ const workflowBanned = [
 ];
 
 const workflowFiles = rootsTagged('type:workflows');
+const testFiles = ['**/*.spec.ts', '**/test/**/*.ts'];
+
+/** The module-boundary constraints; tests of workflow code may import the Temporal test kit. */
+function boundaries({ forTests }) {
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      // --- scope: a bounded context may use itself and shared code only.
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+      ...[
+        'engagement',
+        'training',
+        'risk',
+        'coaching',
+        'orchestration',
+        'gateway',
+        'reporting',
+        'web',
+      ].map((s) => ({
+        sourceTag: `scope:${s}`,
+        onlyDependOnLibsWithTags: [`scope:${s}`, 'scope:shared'],
+      })),
+      { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:shared'] },
+      // --- type: layers.
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: [
+          'type:feature',
+          'type:platform',
+          'type:domain',
+          'type:contracts',
+          'type:workflows',
+          'type:util',
+          'type:testing',
+        ],
+      },
+      {
+        sourceTag: 'type:feature',
+        onlyDependOnLibsWithTags: [
+          'type:feature',
+          'type:platform',
+          'type:domain',
+          'type:contracts',
+          'type:util',
+          'type:testing',
+        ],
+      },
+      {
+        sourceTag: 'type:platform',
+        onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:util', 'type:testing'],
+      },
+      {
+        sourceTag: 'type:workflows',
+        onlyDependOnLibsWithTags: [
+          'type:contracts',
+          'type:domain',
+          'type:util',
+          ...(forTests ? ['type:testing'] : []),
+        ],
+        bannedExternalImports: forTests
+          ? workflowBanned.filter(
+              (p) =>
+                ![
+                  '@temporalio/testing',
+                  '@temporalio/worker',
+                  '@temporalio/client',
+                  '@temporalio/activity',
+                ].includes(p),
+            )
+          : workflowBanned,
+      },
+      {
+        sourceTag: 'type:domain',
+        onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:util'],
+        bannedExternalImports: infrastructurePackages,
+      },
+      {
+        sourceTag: 'type:contracts',
+        onlyDependOnLibsWithTags: ['type:contracts', 'type:util'],
+        bannedExternalImports: infrastructurePackages,
+      },
+      {
+        sourceTag: 'type:util',
+        onlyDependOnLibsWithTags: ['type:util'],
+        bannedExternalImports: infrastructurePackages,
+      },
+      {
+        sourceTag: 'type:testing',
+        onlyDependOnLibsWithTags: [
+          'type:platform',
+          'type:contracts',
+          'type:domain',
+          'type:util',
+          'type:testing',
+        ],
+      },
+      {
+        sourceTag: 'type:tooling',
+        onlyDependOnLibsWithTags: [
+          'type:platform',
+          'type:contracts',
+          'type:domain',
+          'type:util',
+          'type:testing',
+        ],
+      },
+    ],
+  };
+}
 
 export default tseslint.config(
   {
@@ -105,112 +215,19 @@ export default tseslint.config(
   },
   {
     files: ['**/*.ts'],
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            // --- scope: a bounded context may use itself and shared code only.
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            ...[
-              'engagement',
-              'training',
-              'risk',
-              'coaching',
-              'orchestration',
-              'gateway',
-              'reporting',
-              'web',
-            ].map((s) => ({
-              sourceTag: `scope:${s}`,
-              onlyDependOnLibsWithTags: [`scope:${s}`, 'scope:shared'],
-            })),
-            { sourceTag: 'scope:infra', onlyDependOnLibsWithTags: ['scope:shared'] },
-            // --- type: layers.
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: [
-                'type:feature',
-                'type:platform',
-                'type:domain',
-                'type:contracts',
-                'type:workflows',
-                'type:util',
-                'type:testing',
-              ],
-            },
-            {
-              sourceTag: 'type:feature',
-              onlyDependOnLibsWithTags: [
-                'type:feature',
-                'type:platform',
-                'type:domain',
-                'type:contracts',
-                'type:util',
-                'type:testing',
-              ],
-            },
-            {
-              sourceTag: 'type:platform',
-              onlyDependOnLibsWithTags: [
-                'type:platform',
-                'type:contracts',
-                'type:util',
-                'type:testing',
-              ],
-            },
-            {
-              sourceTag: 'type:workflows',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:util'],
-              bannedExternalImports: workflowBanned,
-            },
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:util'],
-              bannedExternalImports: infrastructurePackages,
-            },
-            {
-              sourceTag: 'type:contracts',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:util'],
-              bannedExternalImports: infrastructurePackages,
-            },
-            {
-              sourceTag: 'type:util',
-              onlyDependOnLibsWithTags: ['type:util'],
-              bannedExternalImports: infrastructurePackages,
-            },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: [
-                'type:platform',
-                'type:contracts',
-                'type:domain',
-                'type:util',
-                'type:testing',
-              ],
-            },
-            {
-              sourceTag: 'type:tooling',
-              onlyDependOnLibsWithTags: [
-                'type:platform',
-                'type:contracts',
-                'type:domain',
-                'type:util',
-                'type:testing',
-              ],
-            },
-          ],
-        },
-      ],
-    },
+    ignores: testFiles,
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ forTests: false })] },
+  },
+  {
+    files: testFiles,
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ forTests: true })] },
   },
   // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins.
   ...(workflowFiles.length
     ? [
         {
           files: workflowFiles,
+          ignores: testFiles,
           rules: {
             'no-restricted-imports': [
               'error',

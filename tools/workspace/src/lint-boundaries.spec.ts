@@ -61,6 +61,10 @@ describe('type:workflows libraries', () => {
   it('accepts deterministic code that uses only @temporalio/workflow', () => {
     expect(lint('tools/lint-fixtures/workflows-clean/src/index.ts')).toEqual([]);
   });
+
+  it('lets the tests of workflow code use the Temporal test kit and the testing library', () => {
+    expect(lint('tools/lint-fixtures/workflows-clean/test/clean.spec.ts')).toEqual([]);
+  });
 });
 
 describe('type:domain libraries', () => {

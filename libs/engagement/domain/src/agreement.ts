@@ -45,7 +45,7 @@ export class InvalidTransitionError extends Error {
   }
 }
 
-function require(
+function allow(
   action: string,
   v: AgreementVersionState<unknown>,
   allowed: AgreementStatus[],
@@ -69,17 +69,17 @@ export function newDraft<T>(
 }
 
 export function editTerms<T>(v: AgreementVersionState<T>, terms: T): AgreementVersionState<T> {
-  require('edit', v, ['draft'], 'only drafts can be edited; amend an active agreement instead');
+  allow('edit', v, ['draft'], 'only drafts can be edited; amend an active agreement instead');
   return { ...v, terms };
 }
 
 export function propose<T>(v: AgreementVersionState<T>, at: string): AgreementVersionState<T> {
-  require('propose', v, ['draft']);
+  allow('propose', v, ['draft']);
   return { ...v, status: 'proposed', proposedAt: at };
 }
 
 export function withdraw<T>(v: AgreementVersionState<T>): AgreementVersionState<T> {
-  require('withdraw', v, ['proposed']);
+  allow('withdraw', v, ['proposed']);
   const { proposedAt: _dropped, ...rest } = v;
   return { ...rest, status: 'draft', signatures: [] };
 }
@@ -90,7 +90,7 @@ export function sign<T>(
   signerId: string,
   at: string,
 ): AgreementVersionState<T> {
-  require('sign', v, ['proposed']);
+  allow('sign', v, ['proposed']);
   if (v.signatures.some((s) => s.party === party)) {
     throw new InvalidTransitionError(
       'sign',
@@ -104,12 +104,12 @@ export function sign<T>(
 }
 
 export function activate<T>(v: AgreementVersionState<T>, at: string): AgreementVersionState<T> {
-  require('activate', v, ['signed'], 'both parties must sign first');
+  allow('activate', v, ['signed'], 'both parties must sign first');
   return { ...v, status: 'active', activatedAt: at };
 }
 
 export function supersede<T>(v: AgreementVersionState<T>, at: string): AgreementVersionState<T> {
-  require('supersede', v, ['active']);
+  allow('supersede', v, ['active']);
   return { ...v, status: 'superseded', supersededAt: at };
 }
 
@@ -119,7 +119,7 @@ export function amend<T>(
   latestVersion: number,
   terms?: T,
 ): AgreementVersionState<T> {
-  require('amend', v, ['active'], 'only the active agreement can be amended');
+  allow('amend', v, ['active'], 'only the active agreement can be amended');
   return newDraft(terms ?? structuredClone(v.terms), latestVersion + 1, v.version);
 }
 

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Module, Res, type DynamicModule } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { Public } from '@trellis/platform-auth';
 import { ApiOperation } from './http.openapi';
 
 /** A named readiness check (MongoDB ping, Kafka broker reachable, ...). */
@@ -23,6 +24,8 @@ async function withTimeout(p: Promise<void>, ms: number): Promise<void> {
   }
 }
 
+/** Probes carry no token: both routes are public. */
+@Public()
 @Controller('health')
 class HealthController {
   constructor(@Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[]) {}

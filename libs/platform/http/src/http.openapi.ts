@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryModule, DiscoveryService, Reflector } from '@nestjs/core';
+import { Public } from '@trellis/platform-auth';
 import { z } from 'zod';
 import { ERROR_STATUS } from './http.errors';
 
@@ -214,6 +215,7 @@ export class OpenApiDocumentBuilder {
   }
 }
 
+@Public()
 @Controller()
 class OpenApiController {
   private cached?: Record<string, unknown>;

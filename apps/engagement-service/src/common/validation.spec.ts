@@ -1,0 +1,49 @@
+import { CountryCodeSchema, uniqueList } from '@trellis/contracts';
+import { ApiError } from '@trellis/platform-http';
+import { z } from 'zod';
+import { CountryAwarePipe } from './validation';
+
+const schema = z.strictObject({
+  name: z.string().min(1),
+  countries: uniqueList(CountryCodeSchema),
+});
+
+function refusal(value: unknown): { code: string; fields: unknown } {
+  try {
+    new CountryAwarePipe(schema).transform(value);
+  } catch (err) {
+    if (err instanceof ApiError) return { code: err.code, fields: err.fields };
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('CountryAwarePipe', () => {
+  it('passes valid input through', () => {
+    expect(new CountryAwarePipe(schema).transform({ name: 'x', countries: ['CO'] })).toEqual({
+      name: 'x',
+      countries: ['CO'],
+    });
+  });
+
+  it('answers UNKNOWN_COUNTRY when only country codes are wrong, with their paths', () => {
+    expect(refusal({ name: 'x', countries: ['CO', 'XX', 'pe'] })).toEqual({
+      code: 'UNKNOWN_COUNTRY',
+      fields: [
+        { path: 'countries.1', message: 'must be an assigned ISO 3166-1 alpha-2 country code' },
+        { path: 'countries.2', message: 'must be an uppercase ISO 3166-1 alpha-2 country code' },
+      ],
+    });
+  });
+
+  it('answers VALIDATION_FAILED when anything else is wrong too', () => {
+    const result = refusal({ name: '', countries: ['XX'] });
+    expect(result.code).toBe('VALIDATION_FAILED');
+    expect(result.fields).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'name' }),
+        expect.objectContaining({ path: 'countries.0' }),
+      ]),
+    );
+  });
+});

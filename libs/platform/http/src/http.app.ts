@@ -15,7 +15,7 @@ import {
   type Logger,
   type LogLevelName,
 } from '@trellis/platform-logging';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, toErrorResponse } from './http.errors';
 
 /** The one error filter: every error becomes `{ error: { code, message, fields? }, correlationId }`. */
@@ -141,9 +141,8 @@ export async function createHttpApp(
       }
     },
   );
-  fastify.setErrorHandler((error: FastifyError, request, reply) =>
-    sendError(logger, error, request, reply),
-  );
+  // Errors raised by Fastify itself (body too large, parser errors) reach Nest's exception
+  // handling and so the error filter below; no Fastify error handler of our own (Nest sets one).
   // Unknown routes: Nest registers its own not-found handler, which throws NotFoundException
   // into the error filter (→ 404 NOT_FOUND).
 

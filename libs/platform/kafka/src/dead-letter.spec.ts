@@ -170,3 +170,15 @@ describe('AttemptTracker', () => {
     expect(tracker.count('c')).toBe(1);
   });
 });
+
+describe('summariseIssues with string paths (libs/contracts ContractViolationError)', () => {
+  it('uses the path as given', () => {
+    const error = Object.assign(new Error('invalid'), {
+      issues: [
+        { path: 'payload.severity', message: 'Too big' },
+        { path: '', message: 'bad' },
+      ],
+    });
+    expect(summariseIssues(error)).toBe('payload.severity: Too big; (root): bad');
+  });
+});

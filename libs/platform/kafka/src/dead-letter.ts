@@ -104,7 +104,8 @@ export function validateEvent<T extends EventEnvelopeLike>(
 }
 
 interface IssueLike {
-  path?: readonly PropertyKey[];
+  /** zod gives the path as an array; libs/contracts' ContractViolationError as a string. */
+  path?: readonly PropertyKey[] | string;
   message?: string;
   code?: string;
 }
@@ -119,7 +120,9 @@ export function summariseIssues(error: unknown): string {
   const issues = (error as { issues?: unknown } | null)?.issues;
   if (Array.isArray(issues) && issues.length > 0) {
     const parts = (issues as IssueLike[]).slice(0, MAX_ISSUES).map((issue) => {
-      const path = (issue.path ?? []).map(String).join('.') || '(root)';
+      const path =
+        (typeof issue.path === 'string' ? issue.path : (issue.path ?? []).map(String).join('.')) ||
+        '(root)';
       return `${path}: ${issue.message ?? issue.code ?? 'invalid'}`;
     });
     if (issues.length > MAX_ISSUES) parts.push(`(+${issues.length - MAX_ISSUES} more)`);

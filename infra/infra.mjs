@@ -9,7 +9,8 @@
 //
 // MONGO_URL, KAFKA_BROKERS and TEMPORAL_ADDRESS point Trellis at external servers; a part
 // whose variable is set is left alone. See README "Operations".
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ensureNodeDeps } from '../tools/scripts/lib/deps.mjs';
 import {
   InfraError,
@@ -48,7 +49,10 @@ function writeEndpoints(s) {
 
 async function up(s) {
   const started = Date.now();
-  ensureNodeDeps(ROOT, (m) => log('npm', m));
+  // On a fresh clone `infra:up` may run before anything is installed. Otherwise dependencies
+  // are `npm start` / `npm test`'s business (tools/scripts/setup.mjs): reinstalling here, from
+  // a test's global set-up, would pull node_modules from under running processes.
+  if (!existsSync(join(ROOT, 'node_modules'))) ensureNodeDeps(ROOT, (m) => log('npm', m));
   // Install in parallel: Go build, Maven and pip use different resources.
   await Promise.all(
     parts.map(async (p) => {

@@ -21,20 +21,27 @@ import {
   SERVICE_NAME,
   type EngagementConfig,
 } from './config';
+import { AGREEMENT_MODELS, AgreementsModule } from './agreements/agreements.module';
+import { AGREEMENT_MODEL } from './agreements/agreements.schema';
 import { DESK_MODELS, DesksModule } from './desks/desks.module';
 import { DESK_MODEL } from './desks/desks.schema';
 import { ENGAGEMENT_MODELS, EngagementsModule } from './engagements/engagements.module';
 import { ENGAGEMENT_MODEL } from './engagements/engagements.schema';
 import { ORGANISATION_MODELS, OrganisationsModule } from './organisations/organisations.module';
 import { ORGANISATION_MODEL } from './organisations/organisations.schema';
+import {
+  NEEDS_ASSESSMENT_MODELS,
+  NeedsAssessmentModule,
+} from './needs-assessment/needs-assessment.module';
+import { NEEDS_ASSESSMENT_MODEL } from './needs-assessment/needs-assessment.schema';
 
 /** Source of the configuration: `process.env` in production, a plain object in tests. */
 export type ConfigSource = Record<string, string | undefined>;
 
 /**
- * The engagement service: desks, organisations and engagements over one MongoDB database, an
- * outbox relay publishing their events to Kafka, JWT authentication on every route,
- * `/health/live`, `/health/ready` and `/openapi.json`.
+ * The engagement service: desks, organisations, engagements, needs assessments and agreements
+ * over one MongoDB database, an outbox relay publishing their events to Kafka, JWT
+ * authentication on every route, `/health/live`, `/health/ready` and `/openapi.json`.
  */
 @Module({})
 export class AppModule {
@@ -73,13 +80,21 @@ export class AppModule {
           }),
         }),
         OutboxModule.forRootAsync({
-          imports: [DESK_MODELS, ORGANISATION_MODELS, ENGAGEMENT_MODELS],
+          imports: [
+            DESK_MODELS,
+            ORGANISATION_MODELS,
+            ENGAGEMENT_MODELS,
+            NEEDS_ASSESSMENT_MODELS,
+            AGREEMENT_MODELS,
+          ],
           inject: [
             CONFIG,
             LOGGER,
             getModelToken(DESK_MODEL),
             getModelToken(ORGANISATION_MODEL),
             getModelToken(ENGAGEMENT_MODEL),
+            getModelToken(NEEDS_ASSESSMENT_MODEL),
+            getModelToken(AGREEMENT_MODEL),
           ],
           useFactory: (c: EngagementConfig, logger: Logger, ...sources: OutboxSource[]) => ({
             sources,
@@ -102,6 +117,8 @@ export class AppModule {
         DesksModule,
         OrganisationsModule,
         EngagementsModule,
+        NeedsAssessmentModule,
+        AgreementsModule.forRoot({ minimumDuration: config.MIN_CADENCE.iso }),
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { generateMasterKey } from '@trellis/platform-crypto';
 import { ConfigError, loadConfig } from '@trellis/platform-config';
+import { createEngagementApp } from './app.module';
 import { engagementConfigSchema, masterKeyConfig } from './config';
 
 const key = generateMasterKey();
@@ -76,5 +77,17 @@ describe('engagement service configuration', () => {
     expect(problems({ ...good, MASTER_KEY_ID: 'missing' })).toEqual({
       MASTER_KEY_ID: 'the active master key id is not among the configured keys',
     });
+  });
+});
+
+describe('booting the engagement service', () => {
+  it('refuses to build the app with a missing or wrong variable, naming it', async () => {
+    const { MONGO_URL: _missing, ...withoutMongo } = good;
+    const boot = createEngagementApp({ ...withoutMongo, MIN_CADENCE: 'soon', LOG_LEVEL: 'silent' });
+    await expect(boot).rejects.toBeInstanceOf(ConfigError);
+    const error = (await boot.catch((err: unknown) => err)) as ConfigError;
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(['MIN_CADENCE', 'MONGO_URL']);
+    expect(error.message).toContain('MONGO_URL');
+    expect(error.message).toContain('MIN_CADENCE');
   });
 });

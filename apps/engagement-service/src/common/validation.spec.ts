@@ -1,7 +1,7 @@
-import { CountryCodeSchema, uniqueList } from '@trellis/contracts';
+import { CountryCodeSchema, IsoDurationSchema, uniqueList } from '@trellis/contracts';
 import { ApiError } from '@trellis/platform-http';
 import { z } from 'zod';
-import { CountryAwarePipe } from './validation';
+import { CountryAwarePipe, DurationAwarePipe } from './validation';
 
 const schema = z.strictObject({
   name: z.string().min(1),
@@ -45,5 +45,35 @@ describe('CountryAwarePipe', () => {
         expect.objectContaining({ path: 'countries.0' }),
       ]),
     );
+  });
+});
+
+describe('DurationAwarePipe', () => {
+  const durations = z.strictObject({ every: IsoDurationSchema, name: z.string().min(1) });
+
+  function refused(value: unknown): { code: string; fields: unknown } {
+    try {
+      new DurationAwarePipe(durations).transform(value);
+    } catch (err) {
+      if (err instanceof ApiError) return { code: err.code, fields: err.fields };
+      throw err;
+    }
+    throw new Error('expected a refusal');
+  }
+
+  it('answers INVALID_DURATION with only the format issue when durations alone are wrong', () => {
+    expect(new DurationAwarePipe(durations).transform({ every: 'P1D', name: 'x' })).toEqual({
+      every: 'P1D',
+      name: 'x',
+    });
+    expect(refused({ every: 'one week', name: 'x' })).toEqual({
+      code: 'INVALID_DURATION',
+      fields: [{ path: 'every', message: expect.stringMatching(/ISO-8601 duration/) }],
+    });
+  });
+
+  it('answers VALIDATION_FAILED when anything else is wrong too', () => {
+    expect(refused({ every: 'one week', name: '' }).code).toBe('VALIDATION_FAILED');
+    expect(refused({ every: 'P1D', name: '' }).code).toBe('VALIDATION_FAILED');
   });
 });

@@ -10,6 +10,7 @@ import {
   type RoutedTo,
   type Setting,
 } from '@trellis/contracts';
+import { ApiError } from '@trellis/platform-http';
 import { versionedSchemaOptions } from '@trellis/platform-mongo';
 import { outboxPlugin, type WithOutbox } from '@trellis/platform-outbox';
 import { Schema } from 'mongoose';
@@ -145,6 +146,22 @@ export function toEngagementView(doc: EngagementDocument): EngagementView {
 
 /** Phases an engagement never leaves: graduated (`autonomous`) or `terminated`. */
 export const FINAL_PHASES: readonly Phase[] = ['autonomous', 'terminated'];
+
+/**
+ * Refuses work on a closed engagement (graduated or terminated): 409 INVALID_STATE_TRANSITION.
+ * `action` names what was attempted, e.g. "draft an agreement".
+ */
+export function assertEngagementOpen(
+  engagement: Pick<EngagementDocument, 'phase'>,
+  action: string,
+): void {
+  if (FINAL_PHASES.includes(engagement.phase)) {
+    throw new ApiError(
+      'INVALID_STATE_TRANSITION',
+      `Cannot ${action}: the engagement is ${engagement.phase}.`,
+    );
+  }
+}
 
 /** Path parameter `engagementId`. */
 export const EngagementIdParamSchema = IdSchema;

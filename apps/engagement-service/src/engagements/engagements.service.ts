@@ -133,6 +133,11 @@ export class EngagementsService {
     return toEngagementView(await this.repo.getById(scope, engagementId));
   }
 
+  /** The stored engagement if it is in `scope`; 404 otherwise. */
+  async stored(scope: DataScope, engagementId: string): Promise<EngagementDocument> {
+    return this.repo.getById(scope, engagementId);
+  }
+
   /**
    * Makes a protection officer the lead officer (program managers of the engagement's unit, or
    * admins), at the version last read. Assigning the current lead officer again changes nothing.

@@ -4,6 +4,8 @@ import {
   AgreementActivatedV1,
   AgreementAmendedV1,
   AgreementDraftedV1,
+  AgreementRevisedV1,
+  AgreementWithdrawnV1,
   AgreementProposedV1,
   AgreementSignedV1,
   type Role,
@@ -165,8 +167,16 @@ export class AgreementsService {
         ...rest,
         ...(await this.sealed(doc.organisationId, rationales)),
       };
-      // No event: drafts are not shared outside this service (contracts define none).
-      return { versions: replace(doc.versions, edited), events: [], version };
+      const event = outboxEvent(AgreementRevisedV1, {
+        actor: actorOf(principal, MANAGERS),
+        ...aggregateOf(doc),
+        payload: {
+          agreementId: doc.agreementId,
+          agreementVersion: version,
+          changedSections: changedSections(v.terms, terms),
+        },
+      });
+      return { versions: replace(doc.versions, edited), events: [event], version };
     });
   }
 
@@ -205,7 +215,7 @@ export class AgreementsService {
 
   /**
    * Withdraws a proposed version back to draft (its signatures dropped). Published as
-   * `engagement.agreement.drafted` again: the version is a draft once more.
+   * `engagement.agreement.withdrawn`.
    */
   async withdraw(
     engagementId: string,
@@ -215,14 +225,10 @@ export class AgreementsService {
     const scope = managerScope(principal, 'withdraw agreement');
     return this.transition(scope, engagementId, version, (doc, v) => {
       const draft = carryOver(withdraw(v), v);
-      const event = outboxEvent(AgreementDraftedV1, {
+      const event = outboxEvent(AgreementWithdrawnV1, {
         actor: actorOf(principal, MANAGERS),
         ...aggregateOf(doc),
-        payload: {
-          agreementId: doc.agreementId,
-          agreementVersion: version,
-          ...(v.amendsVersion !== undefined ? { basedOnVersion: v.amendsVersion } : {}),
-        },
+        payload: { agreementId: doc.agreementId, agreementVersion: version },
       });
       return { versions: replace(doc.versions, draft), events: [event], version };
     });

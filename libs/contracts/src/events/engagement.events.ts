@@ -428,6 +428,28 @@ export const AgreementDraftedV1 = defineEvent({
     }),
 });
 
+export const AgreementRevisedV1 = defineEvent({
+  type: 'engagement.agreement.revised',
+  version: 1,
+  topic,
+  aggregate: 'engagementId',
+  producer,
+  description:
+    "A draft agreement version's terms were edited before being proposed; lists the sections whose terms changed (empty when only the intervention rationales, kept in the service, changed).",
+  payload: z.strictObject({ ...agreementRef, changedSections: uniqueList(AgreementSectionSchema) }),
+});
+
+export const AgreementWithdrawnV1 = defineEvent({
+  type: 'engagement.agreement.withdrawn',
+  version: 1,
+  topic,
+  aggregate: 'engagementId',
+  producer,
+  description:
+    'A proposed agreement version was withdrawn before both parties signed: it is a draft again and its signatures are void.',
+  payload: z.strictObject(agreementRef),
+});
+
 export const AgreementProposedV1 = defineEvent({
   type: 'engagement.agreement.proposed',
   version: 1,
@@ -501,6 +523,8 @@ export const engagementEvents = [
   NeedsAssessmentRecordedV1,
   AgreementDraftedV1,
   AgreementProposedV1,
+  AgreementRevisedV1,
+  AgreementWithdrawnV1,
   AgreementSignedV1,
   AgreementActivatedV1,
   AgreementAmendedV1,

@@ -41,8 +41,8 @@ function jestProject(projectDir, { integration = false, integrationTimeoutMs = 6
     moduleNameMapper,
     testEnvironment: 'node',
     moduleFileExtensions: ['ts', 'js', 'json'],
-    // jose 6 ships ES modules only: let swc turn it into CommonJS for Jest.
-    transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+    // jose 6 and ical.js 2 ship ES modules only: let swc turn them into CommonJS for Jest.
+    transformIgnorePatterns: ['/node_modules/(?!(jose|ical\\.js)/)'],
   };
   const projects = [
     {

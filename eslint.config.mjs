@@ -272,7 +272,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['**/*.cjs', '**/jest.config.js', 'jest.preset.js'],
+    files: ['**/*.cjs', '**/jest.config.js', '**/jest.*.config.js', 'jest.preset.js'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

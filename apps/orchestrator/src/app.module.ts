@@ -8,6 +8,7 @@ import { createLogger, LoggingModule, type Logger } from '@trellis/platform-logg
 import { BridgeModule } from './bridge/bridge.module';
 import { orchestratorConfigSchema, SERVICE_NAME, type OrchestratorConfig } from './config';
 import { checkTemporal, TEMPORAL_CONNECTION, TemporalModule } from './temporal/temporal.module';
+import { WorkerModule } from './worker/worker.module';
 
 @Module({})
 export class OrchestratorModule {
@@ -36,6 +37,7 @@ export class OrchestratorModule {
         }),
         OpenApiModule.forRoot({ title: 'Trellis orchestrator', version: '0.1.0' }),
         BridgeModule,
+        WorkerModule,
       ],
     };
   }
@@ -44,7 +46,12 @@ export class OrchestratorModule {
 /** The validated configuration back as environment variables (ConfigModule re-validates). */
 function configSource(config: OrchestratorConfig): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(config).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]),
+    Object.entries(config)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [
+        k,
+        Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v),
+      ]),
   );
 }
 

@@ -22,5 +22,27 @@ export const orchestratorConfigSchema = baseServiceEnv.omit({ MONGO_URL: true })
   BRIDGE_MAX_ATTEMPTS: env.int(1, 100, 8),
   /** Prefix of the topics consumed (tests isolate themselves with it); empty in production. */
   TOPIC_PREFIX: z.string().default(''),
+  /** Run the Temporal worker in this process (the bridge always runs). */
+  WORKER_ENABLED: env.bool(true),
+  /** Workflow executions kept in the worker's sticky cache (memory versus replays). */
+  WORKER_MAX_CACHED_WORKFLOWS: env.int(0, 100_000, 2_000),
+  /** A workflow bundle made at build time; workflows are bundled from source when unset. */
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
+  /** Base URL of the engagement service's internal API (phase changes). */
+  ENGAGEMENT_SERVICE_URL: env.url(['http', 'https']).default('http://127.0.0.1:3101'),
+  /** Issuer and audience of the service tokens the orchestrator signs. */
+  JWT_ISSUER: env.string(),
+  JWT_AUDIENCE: env.string('trellis'),
+  /** The orchestrator's ES256 private key (JWK as JSON) for service tokens. */
+  SERVICE_TOKEN_PRIVATE_JWK: z.string().transform((text, ctx) => {
+    try {
+      const jwk = JSON.parse(text) as Record<string, unknown>;
+      if (jwk['kty'] === 'EC' && typeof jwk['d'] === 'string') return jwk;
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'expected an EC private key as a JWK (JSON)' });
+    return z.NEVER;
+  }),
 });
 export type OrchestratorConfig = z.infer<typeof orchestratorConfigSchema>;

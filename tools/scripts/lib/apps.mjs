@@ -40,7 +40,7 @@ export function appEnv(root, app) {
   const runDir = join(process.env.TRELLIS_DATA_DIR || join(root, '.data'), 'run');
   const endpoints = JSON.parse(readFileSync(join(runDir, 'endpoints.json'), 'utf8'));
   const secrets = devSecrets(join(runDir, 'dev-secrets.json'));
-  return { ...serviceEnv(endpoints, secrets), ...process.env, PORT: String(app.port) };
+  return { ...serviceEnv(endpoints, secrets), ...app.env, ...process.env, PORT: String(app.port) };
 }
 
 /** Runs a built app with its output prefixed by its name. */

@@ -36,6 +36,8 @@ export function serviceEnv(endpoints, secrets) {
     JWT_AUDIENCE: secrets.audience,
     JWT_JWKS: JSON.stringify(secrets.jwks),
     MASTER_KEYS: secrets.masterKeys,
+    // The orchestrator signs service tokens with the development key the services trust.
+    SERVICE_TOKEN_PRIVATE_JWK: JSON.stringify(secrets.privateJwk),
     // Demo engagements run months in minutes: allow second-long cadences.
     MIN_CADENCE: 'PT1S',
   };

@@ -17,7 +17,7 @@ import {
   uniqueName,
 } from '@trellis/testing';
 import type { Kafka, Producer } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createOrchestratorApp } from '../app.module';
 import type { ProbeState } from '../testing/bridge-probe.workflows';
 import { BRIDGED_TOPICS } from './bridge.service';
@@ -67,6 +67,11 @@ describe('Kafka → workflow bridge (real Kafka and Temporal dev server)', () =>
       BRIDGE_GROUP_ID: uniqueName('bridge-group'),
       BRIDGE_MAX_ATTEMPTS: '2',
       TOPIC_PREFIX: prefix,
+      WORKER_ENABLED: 'false', // the probe worker above stands in for the real workflows
+      JWT_ISSUER: 'trellis-test',
+      SERVICE_TOKEN_PRIVATE_JWK: JSON.stringify(
+        generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }),
+      ),
     }));
     await app.init();
   });

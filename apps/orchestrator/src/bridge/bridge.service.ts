@@ -8,6 +8,7 @@ import {
   Client,
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
 } from '@temporalio/client';
 import {
   parseEvent,
@@ -72,12 +73,34 @@ export class WorkflowBridge {
     const workflowId = workflowIdForEngagement(event.engagementId);
     // A signal to a workflow that does not exist yet (its created event is on another topic
     // and still on its way) throws WorkflowNotFoundError: the consumer retries with backoff.
-    await this.client.workflow.getHandle(workflowId).signal(signal.name, signal.args);
+    // A workflow that has already closed (graduated or terminated) ignores late events.
+    const handle = this.client.workflow.getHandle(workflowId);
+    try {
+      await handle.signal(signal.name, signal.args);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError && (await this.isClosed(workflowId))) {
+        this.logger.info(
+          { eventId: event.id, type: event.type, workflowId },
+          'workflow closed; event ignored',
+        );
+        return 'ignored';
+      }
+      throw err;
+    }
     this.logger.info(
       { eventId: event.id, type: event.type, workflowId, signal: signal.name },
       'workflow signalled',
     );
     return 'signalled';
+  }
+
+  private async isClosed(workflowId: string): Promise<boolean> {
+    try {
+      const description = await this.client.workflow.getHandle(workflowId).describe();
+      return description.status.name !== 'RUNNING';
+    } catch {
+      return false; // not found at all: not started yet
+    }
   }
 }
 

@@ -1,4 +1,4 @@
 const { jestProject } = require('../../jest.preset');
 
 // Workflow tests run on the real time-skipping test server: integration tests.
-module.exports = jestProject(__dirname, { integration: true, integrationTimeoutMs: 120_000 });
+module.exports = jestProject(__dirname, { integration: true, integrationTimeoutMs: 300_000 });

@@ -689,5 +689,5 @@ describe('capacityBuildingWorkflow', () => {
       expect(result.phase).toBe('autonomous');
       expect(result.status.history.continuedAsNewCount).toBeGreaterThanOrEqual(2);
     });
-  }, 120_000);
+  }, 600_000);
 });

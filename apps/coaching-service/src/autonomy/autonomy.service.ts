@@ -27,7 +27,7 @@ import { DataScope, InjectModel, ScopedRepository } from '@trellis/platform-mong
 import { documentWithOutbox, withOutbox, type OutboxEvent } from '@trellis/platform-outbox';
 import type { Model } from 'mongoose';
 import { actorOf, dataScopeOf, STAFF } from '../common/access';
-import { outboxEvent } from '../common/events';
+import { outboxEvent } from '@trellis/platform-outbox';
 import type { EngagementProjection } from '../engagements/engagement-projection.schema';
 import { EngagementsService } from '../engagements/engagements.service';
 import {

@@ -31,7 +31,7 @@ import {
 import { documentWithOutbox, withOutbox, type OutboxEvent } from '@trellis/platform-outbox';
 import type { Model } from 'mongoose';
 import { actorOf, dataScopeOf, isDefenderView, SERVICE_ACTOR, STAFF } from '../common/access';
-import { outboxEvent } from '../common/events';
+import { outboxEvent } from '@trellis/platform-outbox';
 import type { EngagementProjection } from '../engagements/engagement-projection.schema';
 import { EngagementsService } from '../engagements/engagements.service';
 import { NotificationsService } from '../notifications/notifications.service';

@@ -38,7 +38,7 @@ import { documentWithOutbox, withOutbox, type OutboxEvent } from '@trellis/platf
 import type { Model } from 'mongoose';
 import { z } from 'zod';
 import { actorOf, dataScopeOf } from '../common/access';
-import { outboxEvent } from '../common/events';
+import { outboxEvent } from '@trellis/platform-outbox';
 import { assertEngagementOpen } from '../engagements/engagements.schema';
 import { EngagementsService } from '../engagements/engagements.service';
 import { partyOf, termsProblemsError } from './agreements.policy';

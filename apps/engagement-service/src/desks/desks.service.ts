@@ -13,7 +13,7 @@ import {
 import { documentWithOutbox, withOutbox } from '@trellis/platform-outbox';
 import type { Model } from 'mongoose';
 import { actorOf } from '../common/access';
-import { outboxEvent } from '../common/events';
+import { outboxEvent } from '@trellis/platform-outbox';
 import {
   COUNTRY_CLAIM_MODEL,
   DESK_MODEL,

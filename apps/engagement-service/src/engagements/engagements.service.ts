@@ -21,7 +21,7 @@ import {
 import { documentWithOutbox, withOutbox } from '@trellis/platform-outbox';
 import type { Model } from 'mongoose';
 import { actorOf, dataScopeOf } from '../common/access';
-import { outboxEvent } from '../common/events';
+import { outboxEvent } from '@trellis/platform-outbox';
 import { DesksService } from '../desks/desks.service';
 import { OrganisationsService } from '../organisations/organisations.service';
 import {

@@ -13,7 +13,7 @@ import {
 import { documentWithOutbox } from '@trellis/platform-outbox';
 import type { Model } from 'mongoose';
 import { actorOf, dataScopeOf } from '../common/access';
-import { outboxEvent } from '../common/events';
+import { outboxEvent } from '@trellis/platform-outbox';
 import { assertEngagementOpen } from '../engagements/engagements.schema';
 import { EngagementsService } from '../engagements/engagements.service';
 import { OrganisationsService } from '../organisations/organisations.service';

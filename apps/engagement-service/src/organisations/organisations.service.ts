@@ -9,7 +9,7 @@ import { documentWithOutbox, withOutbox } from '@trellis/platform-outbox';
 import type { Model } from 'mongoose';
 import { z } from 'zod';
 import { actorOf, dataScopeOf } from '../common/access';
-import { outboxEvent } from '../common/events';
+import { outboxEvent } from '@trellis/platform-outbox';
 import { DesksService } from '../desks/desks.service';
 import {
   ContactSchema,

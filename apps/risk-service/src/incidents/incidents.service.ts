@@ -9,7 +9,7 @@ import { documentWithOutbox } from '@trellis/platform-outbox';
 import { isSeriousIncident } from '@trellis/risk-domain';
 import type { Model } from 'mongoose';
 import { actorOf, dataScopeOf } from '../common/access';
-import { outboxEvent } from '../common/events';
+import { outboxEvent } from '@trellis/platform-outbox';
 import { LIST_LIMIT } from '../common/http';
 import { ReferenceChecker } from '../common/references';
 import { KnownEngagementsService } from '../engagements/known-engagements.service';

@@ -26,7 +26,7 @@ import {
 import type { Model } from 'mongoose';
 import { z } from 'zod';
 import { actorOf, dataScopeOf } from '../common/access';
-import { outboxEvent } from '../common/events';
+import { outboxEvent } from '@trellis/platform-outbox';
 import { LIST_LIMIT } from '../common/http';
 import { ReferenceChecker } from '../common/references';
 import { RiskAssessmentsService } from '../assessments/risk-assessments.service';

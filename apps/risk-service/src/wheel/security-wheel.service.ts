@@ -19,7 +19,7 @@ import { aggregateWheel, compareWheelRounds } from '@trellis/risk-domain';
 import type { Model } from 'mongoose';
 import { z } from 'zod';
 import { actorOf, dataScopeOf } from '../common/access';
-import { outboxEvent } from '../common/events';
+import { outboxEvent } from '@trellis/platform-outbox';
 import { LIST_LIMIT } from '../common/http';
 import { KnownEngagementsService } from '../engagements/known-engagements.service';
 import {

@@ -9,7 +9,7 @@ import { cascadeLineage, generationProblem } from '@trellis/training-domain';
 import type { Model } from 'mongoose';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { actorOf, dataScopeOf, READERS, STAFF } from '../common/access';
-import { outboxEvent } from '../common/events';
+import { outboxEvent } from '@trellis/platform-outbox';
 import { LIST_LIMIT } from '../common/http';
 import { KnownEngagementsService } from '../engagements/known-engagements.service';
 import { SESSION_MODEL, type SessionDocument } from '../sessions/sessions.schema';

@@ -16,7 +16,7 @@ import { documentWithOutbox, withOutbox, type OutboxEvent } from '@trellis/platf
 import { adaptLevel, organisationLevel } from '@trellis/training-domain';
 import type { Model } from 'mongoose';
 import { actorOf, dataScopeOf, SERVICE_ACTOR, STAFF } from '../common/access';
-import { outboxEvent } from '../common/events';
+import { outboxEvent } from '@trellis/platform-outbox';
 import { KnownEngagementsService } from '../engagements/known-engagements.service';
 import { SESSION_MODEL, type SessionDocument } from '../sessions/sessions.schema';
 import { CatalogueService } from '../catalogue/catalogue.service';

@@ -22,7 +22,7 @@ import {
   OVERRIDERS,
   STAFF,
 } from '../common/access';
-import { outboxEvent } from '../common/events';
+import { outboxEvent } from '@trellis/platform-outbox';
 import { LIST_LIMIT } from '../common/http';
 import { KnownEngagementsService } from '../engagements/known-engagements.service';
 import { TrainingPlansService } from '../plans/training-plans.service';

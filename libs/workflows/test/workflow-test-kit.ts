@@ -116,7 +116,31 @@ export async function testWorker(
     workflowBundle,
     activities,
   });
+  liveWorkers.add(worker);
   return { worker, taskQueue };
+}
+
+const liveWorkers = new Set<Worker>();
+
+/**
+ * Shuts down every worker a test left running (a test that timed out never leaves its
+ * `runUntil`), so nothing polls a test server after its teardown.
+ */
+export async function shutdownLeftoverWorkers(): Promise<void> {
+  for (const worker of liveWorkers) {
+    if (worker.getState() === 'RUNNING') {
+      worker.shutdown();
+      const deadline = Date.now() + 10_000;
+      while (
+        worker.getState() !== 'STOPPED' &&
+        worker.getState() !== 'FAILED' &&
+        Date.now() < deadline
+      ) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+  liveWorkers.clear();
 }
 
 /** Retries `check` until it stops throwing (the worker processes tasks asynchronously). */

@@ -39,8 +39,8 @@ export interface EventDefinition<
   readonly topic: EventTopic;
   /** The envelope field whose value is the Kafka key (see `AggregateField`). */
   readonly aggregate: A;
-  /** The service (context) that publishes the event. */
-  readonly producer: ServiceId;
+  /** The service (context) that publishes the event; several for a report every service gives. */
+  readonly producer: ServiceId | readonly ServiceId[];
   /** What the event means, in one or two sentences (for docs and the README). */
   readonly description: string;
   /** The payload schema (a strict zod object). */
@@ -74,7 +74,7 @@ export interface EventSpec<
   version: V;
   topic: EventTopic;
   aggregate: A;
-  producer: ServiceId;
+  producer: ServiceId | readonly ServiceId[];
   description: string;
   payload: P;
   /** Extra envelope-field → payload-key links; payload keys named like an aggregate field are linked automatically. */

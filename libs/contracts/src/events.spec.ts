@@ -311,6 +311,7 @@ describe('eventKey and lookup', () => {
     expect(eventRegistry.latest('engagement.agreement.signed')).toBe(AgreementSignedV1);
     expect(eventRegistry.forTopic(TOPICS.identity).map((d) => d.type)).toEqual([
       'identity.organisation.erasure-requested',
+      'identity.organisation.purged',
       'identity.organisation.erasure-completed',
     ]);
     const event = parseEvent(EVENT_FIXTURES[AgreementSignedV1.key]);

@@ -17,7 +17,7 @@ describe('README', () => {
       const row = readme.split('\n').find((line) => /^\|\s*`([^`]+)`\s*\|/.exec(line)?.[1] === key);
       expect(row).toBeDefined();
       const cells = (row ?? '').split('|').map((c) => c.trim());
-      expect(cells.slice(2, 4)).toEqual([d.aggregate, d.producer]);
+      expect(cells.slice(2, 4)).toEqual([d.aggregate, [d.producer].flat().join(', ')]);
       const section = readme.slice(0, readme.indexOf(row ?? ''));
       expect(section.lastIndexOf('### `trellis.')).toBe(section.lastIndexOf(`### \`${d.topic}\``));
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from '../domain-values';
+import { CountSchema, IdSchema, ServiceIdSchema } from '../domain-values';
 import { defineEvent } from '../event-definition';
 import { TOPICS } from '../topics';
 
@@ -11,7 +11,9 @@ import { TOPICS } from '../topics';
  *    organisation (crypto-shredding: its encrypted fields become unreadable, backups included),
  *    deletes what it can, stops new work for it (the orchestrator terminates its workflows with
  *    reason organisation-erased) and drops it from read models. Idempotent.
- * 2. `identity.organisation.erasure-completed`: the gateway has removed the organisation's users
+ * 2. `identity.organisation.purged`: each participating service reports what it did (its key
+ *    destroyed, how many records of each kind it deleted); the gateway collects the reports.
+ * 3. `identity.organisation.erasure-completed`: the gateway has removed the organisation's users
  *    and closed the request; consumers that missed the request purge now.
  */
 
@@ -46,8 +48,38 @@ export const OrganisationErasureCompletedV1 = defineEvent({
   payload: z.strictObject(erasureRef),
 });
 
+/** A kind of record a service purged, e.g. `threats`, `sessions`, `workflows` (kebab-case). */
+export const PurgedRecordKindSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a kebab-case record kind');
+
+export const OrganisationPurgedV1 = defineEvent({
+  type: 'identity.organisation.purged',
+  version: 1,
+  topic,
+  aggregate,
+  producer: [
+    'engagement-service',
+    'training-service',
+    'risk-service',
+    'coaching-service',
+    'orchestrator',
+    'reporting-service',
+  ],
+  description:
+    "A service's report on an erasure request: whether it destroyed its data key for the organisation and how many records of each kind it deleted (a repeated request reports zero).",
+  payload: z.strictObject({
+    ...erasureRef,
+    service: ServiceIdSchema,
+    /** This service held a data key for the organisation and destroyed it (now or before). */
+    keyErased: z.boolean(),
+    removed: z.array(z.strictObject({ kind: PurgedRecordKindSchema, count: CountSchema })),
+  }),
+});
+
 /** Every identity-context event definition. */
 export const identityEvents = [
   OrganisationErasureRequestedV1,
+  OrganisationPurgedV1,
   OrganisationErasureCompletedV1,
 ] as const;

@@ -66,6 +66,8 @@ export const ERROR_CODES = {
   SCHEDULE_CONFLICT: 409,
   /** The organisation was erased (crypto-shredded); its data is gone. */
   ORGANISATION_ERASED: 410,
+  /** Too many failed logins: the account is locked for a while (`Retry-After`). */
+  ACCOUNT_LOCKED: 423,
   /** The body is larger than the configured limit. */
   PAYLOAD_TOO_LARGE: 413,
   /** The body is not JSON (Content-Type). */

@@ -1,13 +1,34 @@
-// Discovering, building and running the workspace's apps for `npm start` and `nx serve`.
+// Discovering, building and running the workspace's apps for `npm start`, `nx serve` and the
+// demo's end-to-end test.
+//
+// Environment (all optional):
+//   TRELLIS_APP_PORT_OFFSET  added to every app's port (project.json `metadata.port`), so a
+//                            second set of apps (e.g. the e2e test's) runs beside `npm start`
+//   TRELLIS_APP_ENV          JSON `{ "<app>": { VAR: value }, "*": { VAR: value } }`: variables
+//                            for every app ("*") or one app, over everything else
+// Every app gets the URL of every app as `<APP_NAME>_URL` (engagement-service →
+// ENGAGEMENT_SERVICE_URL, gateway → GATEWAY_URL), with the ports offset, unless the variable
+// is set in the environment.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { devSecrets, serviceEnv } from './dev-secrets.mjs';
 
+/** The port offset of `TRELLIS_APP_PORT_OFFSET` (0 when unset). */
+export function portOffset(env = process.env) {
+  const raw = env.TRELLIS_APP_PORT_OFFSET ?? '0';
+  const offset = Number(raw);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 60_000) {
+    throw new Error(`TRELLIS_APP_PORT_OFFSET must be an integer from 0 to 60000, not "${raw}"`);
+  }
+  return offset;
+}
+
 /** Apps with an HTTP port in project.json `metadata.port` (runnable services). */
-export function discoverApps(root) {
+export function discoverApps(root, env = process.env) {
   const dir = join(root, 'apps');
   if (!existsSync(dir)) return [];
+  const offset = portOffset(env);
   return readdirSync(dir)
     .map((name) => join(dir, name, 'project.json'))
     .filter((f) => existsSync(f))
@@ -16,11 +37,12 @@ export function discoverApps(root) {
     .map((p) => ({
       name: p.name,
       root: p.sourceRoot.replace(/\/src$/, ''),
-      port: p.metadata.port,
+      port: p.metadata.port + offset,
     }));
 }
 
-export function buildApps(root, apps) {
+/** Builds the apps (and any extra projects, e.g. `demo`) through Nx. */
+export function buildApps(root, apps, extraProjects = []) {
   const r = spawnSync(
     join(root, 'node_modules', '.bin', 'nx'),
     [
@@ -28,7 +50,7 @@ export function buildApps(root, apps) {
       '-t',
       'build',
       '--projects',
-      apps.map((a) => a.name).join(','),
+      [...apps.map((a) => a.name), ...extraProjects].join(','),
       '--outputStyle=stream',
     ],
     { cwd: root, stdio: 'inherit' },
@@ -36,35 +58,91 @@ export function buildApps(root, apps) {
   if (r.status !== 0) throw new Error('building the apps failed (see above)');
 }
 
-export function appEnv(root, app) {
+/** `engagement-service` → `ENGAGEMENT_SERVICE_URL`. */
+export function urlVariable(appName) {
+  return `${appName.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_URL`;
+}
+
+/** `<APP>_URL` of every app (ports offset). */
+export function appUrls(apps) {
+  return Object.fromEntries(apps.map((a) => [urlVariable(a.name), `http://127.0.0.1:${a.port}`]));
+}
+
+function appEnvOverrides(env, name) {
+  if (!env.TRELLIS_APP_ENV) return {};
+  let parsed;
+  try {
+    parsed = JSON.parse(env.TRELLIS_APP_ENV);
+  } catch {
+    throw new Error('TRELLIS_APP_ENV must be JSON: { "<app>": { "VAR": "value" } }');
+  }
+  return { ...(parsed['*'] ?? {}), ...(parsed[name] ?? {}) };
+}
+
+/** The environment one app runs with (see the file comment for the order). */
+export function appEnv(root, app, apps = discoverApps(root)) {
   const runDir = join(process.env.TRELLIS_DATA_DIR || join(root, '.data'), 'run');
   const endpoints = JSON.parse(readFileSync(join(runDir, 'endpoints.json'), 'utf8'));
   const secrets = devSecrets(join(runDir, 'dev-secrets.json'));
-  return { ...serviceEnv(endpoints, secrets), ...app.env, ...process.env, PORT: String(app.port) };
+  return {
+    ...serviceEnv(endpoints, secrets),
+    ...appUrls(apps),
+    ...app.env,
+    ...process.env,
+    ...appEnvOverrides(process.env, app.name),
+    PORT: String(app.port),
+  };
 }
 
-/** Runs a built app with its output prefixed by its name. */
-export function runApp(root, app, { stdio = 'prefix' } = {}) {
+const LEVEL_WARN = 40;
+
+/** True for output worth showing on the console when the full log goes to a file. */
+function notable(line) {
+  if (!line.startsWith('{')) return line.trim() !== '';
+  try {
+    const { level } = JSON.parse(line);
+    return typeof level !== 'number' || level >= LEVEL_WARN;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Runs a built app. Output: prefixed by the app's name on stdout (`stdio: 'prefix'`), the
+ * terminal (`'inherit'`), or the file `logFile` with warnings, errors and non-JSON lines
+ * (crashes) also shown prefixed on stdout (`'file'`; `quiet: true` shows nothing).
+ */
+export function runApp(root, app, { stdio = 'prefix', logFile, quiet = false, apps } = {}) {
   const main = join(root, 'dist', 'out-tsc', app.root, 'src', 'main.js');
   const child = spawn(
     process.execPath,
     ['--enable-source-maps', '-r', join(root, 'tools', 'scripts', 'register-aliases.cjs'), main],
     {
       cwd: root,
-      env: appEnv(root, app),
+      env: appEnv(root, app, apps),
       stdio: stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
     },
   );
-  if (stdio !== 'inherit') {
-    for (const stream of [child.stdout, child.stderr]) {
-      let buffered = '';
-      stream.on('data', (chunk) => {
-        buffered += chunk;
-        const lines = buffered.split('\n');
-        buffered = lines.pop();
-        for (const line of lines) process.stdout.write(`${app.name.padEnd(20)} | ${line}\n`);
-      });
-    }
+  if (stdio === 'inherit') return child;
+  let file;
+  if (stdio === 'file') {
+    if (!logFile) throw new Error('runApp: stdio "file" needs a logFile');
+    mkdirSync(join(logFile, '..'), { recursive: true });
+    file = createWriteStream(logFile, { flags: 'w' });
+    child.on('exit', () => file.end());
+  }
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream.on('data', (chunk) => {
+      file?.write(chunk);
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop();
+      for (const line of lines) {
+        if (file && (quiet || !notable(line))) continue;
+        process.stdout.write(`${app.name.padEnd(20)} | ${line}\n`);
+      }
+    });
   }
   return child;
 }

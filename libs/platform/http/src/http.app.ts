@@ -80,6 +80,8 @@ export interface HttpAppOptions {
   bodyLimit?: number;
   logger?: Logger;
   logLevel?: LogLevelName;
+  /** Trust `X-Forwarded-For` from a proxy in front (the client address then comes from it). */
+  trustProxy?: boolean;
 }
 
 /**
@@ -97,7 +99,7 @@ export async function createHttpApp(
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     logger: false,
-    trustProxy: false,
+    trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
   });
   const fastify = adapter.getInstance();

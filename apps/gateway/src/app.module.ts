@@ -6,6 +6,7 @@ import { ERROR_CODES } from '@trellis/contracts';
 import { AuthModule } from '@trellis/platform-auth';
 import { CONFIG, ConfigModule, loadConfig } from '@trellis/platform-config';
 import {
+  ApiError,
   createHttpApp,
   HealthModule,
   OpenApiModule,
@@ -177,13 +178,13 @@ export async function createGatewayApp(
         ? config.LOGIN_RATE_LIMIT_PER_MINUTE
         : config.RATE_LIMIT_PER_MINUTE,
     keyGenerator: (request) => rateLimitKey(request),
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      error: {
-        code: 'RATE_LIMITED',
-        message: `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s.`,
-      },
-    }),
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(
+        'RATE_LIMITED',
+        `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s.`,
+        undefined,
+        429,
+      ),
   });
   const trail = app.get(AuditTrail);
   installAuditHook(app.getHttpAdapter().getInstance(), () => trail);

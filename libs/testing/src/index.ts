@@ -7,3 +7,4 @@ export {
 export { isolatedTopic, testRunId, uniqueName } from './isolation';
 export { createTestTopics, testKafka, testMongoose } from './servers';
 export { testTemporal, timeSkippingEnvironment } from './temporal';
+export { TopicWatcher, type ReceivedEvent } from './topic-watcher';

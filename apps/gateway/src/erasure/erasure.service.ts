@@ -113,7 +113,7 @@ export class ErasureService {
         withOutbox({ $set: { status: 'in-progress', confirmedBy: admin.id, confirmedAt: now } }, [
           event,
         ]),
-        { new: true },
+        { returnDocument: 'after' },
       )
       .lean<ErasureRequestDocument>();
     if (!updated) throw new ApiError('CONFLICT', 'The erasure request changed meanwhile.');

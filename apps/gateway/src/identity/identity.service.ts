@@ -173,7 +173,11 @@ export class IdentityService implements OnModuleInit {
     if (!valid) {
       // Atomic count; the attempt that reaches the limit locks the account and resets it.
       const after = await this.users
-        .findOneAndUpdate({ _id: user._id }, { $inc: { failedLogins: 1 } }, { new: true })
+        .findOneAndUpdate(
+          { _id: user._id },
+          { $inc: { failedLogins: 1 } },
+          { returnDocument: 'after' },
+        )
         .lean<UserDocument>();
       if ((after?.failedLogins ?? 0) >= this.config.LOGIN_MAX_FAILURES) {
         const lockedUntil = new Date(now.getTime() + this.config.LOCKOUT_SECONDS * 1000);
@@ -218,7 +222,7 @@ export class IdentityService implements OnModuleInit {
       .findOneAndUpdate(
         { _id: id, usedAt: { $exists: false }, revokedAt: { $exists: false } },
         { $set: { usedAt: now } },
-        { new: true },
+        { returnDocument: 'after' },
       )
       .lean<RefreshTokenDocument>();
     if (!claimed) {

@@ -80,7 +80,7 @@ export function mergeOpenApi(
     tags: [...tags.values()],
     paths,
     components: {
-      ...((gateway['components']) ?? {}),
+      ...(gateway['components'] ?? {}),
       schemas,
     },
     security: gateway['security'] ?? [{ bearer: [] }],

@@ -11,10 +11,7 @@ import { startGateway, type GatewayTestApp } from '../testing/gateway-app.fixtur
  * truncated entry.
  */
 
-const VERIFY_MAIN = join(
-  workspaceRoot,
-  'dist/out-tsc/apps/gateway/src/audit/audit.verify.main.js',
-);
+const VERIFY_MAIN = join(workspaceRoot, 'dist/out-tsc/apps/gateway/src/audit/audit.verify.main.js');
 
 function runVerifyCommand(gw: GatewayTestApp): { status: number | null; stdout: string } {
   const r = spawnSync(

@@ -27,6 +27,7 @@ import { IdentityModule } from './identity/identity.module';
 import { publicJwk } from './identity/token.issuer';
 import { DocsController } from './proxy/docs.controller';
 import { ProxyModule } from './proxy/proxy.module';
+import { WebController } from './web/web.controller';
 
 /** Source of the configuration: `process.env` in production, a plain object in tests. */
 export type ConfigSource = Record<string, string | undefined>;
@@ -105,7 +106,7 @@ export class AppModule {
         ErasureModule,
         ProxyModule,
       ],
-      controllers: [DocsController],
+      controllers: [DocsController, WebController],
     };
   }
 }

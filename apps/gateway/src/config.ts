@@ -50,7 +50,8 @@ const base64Key = z
  * - `BOOTSTRAP_ADMIN_USERNAME`/`BOOTSTRAP_ADMIN_PASSWORD`: the first admin, created at start
  *   when no admin exists;
  * - `ERASURE_PARTICIPANTS`: the services whose purge reports complete an erasure;
- * - `TRUST_PROXY`: trust `X-Forwarded-For` from a load balancer in front (default false).
+ * - `TRUST_PROXY`: trust `X-Forwarded-For` from a load balancer in front (default false);
+ * - `WEB_DIST_DIR`: the built web application to serve at `/`.
  */
 export const gatewayConfigSchema = baseServiceEnv.extend({
   PORT: env.port(3100),
@@ -90,6 +91,8 @@ export const gatewayConfigSchema = baseServiceEnv.extend({
   OUTBOX_POLL_MS: env.int(10, 60_000, 200),
   OUTBOX_AUTOSTART: env.bool(true),
   TRUST_PROXY: env.bool(false),
+  /** The web application's build (apps/web → dist/apps/web); served at `/` when present. */
+  WEB_DIST_DIR: z.string().trim().optional(),
 });
 
 /** The validated configuration. */

@@ -66,5 +66,7 @@ export function serviceEnv(endpoints, secrets) {
     // The first admin of a fresh system (development only; change it in production).
     BOOTSTRAP_ADMIN_USERNAME: 'admin',
     BOOTSTRAP_ADMIN_PASSWORD: 'trellis-demo-password',
+    // The gateway serves the web application's build (relative to the workspace root).
+    WEB_DIST_DIR: 'dist/apps/web',
   };
 }

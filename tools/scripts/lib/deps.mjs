@@ -25,3 +25,38 @@ export function ensureNodeDeps(root, log = console.log) {
   writeFileSync(stamp, hash);
   log(`npm dependencies installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
+
+/** Where the browser tests find Chromium: `CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`. */
+export function chromiumPath(env = process.env) {
+  return env.CHROMIUM_PATH || '/usr/bin/chromium';
+}
+
+/**
+ * Installs Debian's `chromium` for the browser tests when it is missing (as root, from the
+ * Debian archive: the only place it may come from); otherwise says how to provide it.
+ */
+export function ensureChromium(log = console.log) {
+  const path = chromiumPath();
+  if (existsSync(path)) {
+    log(`chromium found (${path})`);
+    return;
+  }
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  if (!isRoot || !hasApt) {
+    throw new Error(
+      `chromium is missing at ${path}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`,
+    );
+  }
+  log('installing chromium from Debian (apt-get) for the browser tests ...');
+  const started = Date.now();
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', 'chromium'],
+  ]) {
+    const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (r.status !== 0) throw new Error(`apt-get ${args[0]} failed with exit code ${r.status}`);
+  }
+  log(`chromium installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

@@ -9,10 +9,10 @@
 // full output in TRELLIS_APP_LOG_DIR, default .data/run/apps/<app>.log, with warnings and
 // errors also on the console); TRELLIS_APP_PORT_OFFSET and TRELLIS_APP_ENV (lib/apps.mjs).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appEnv, buildApps, discoverApps, runApp, waitReady } from './lib/apps.mjs';
+import { appEnv, buildApps, buildableApps, discoverApps, runApp, waitReady } from './lib/apps.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const say = (m) => process.stdout.write(`[start] ${m}\n`);
@@ -24,15 +24,20 @@ const logDir = resolve(
   process.env.TRELLIS_APP_LOG_DIR || join(process.env.TRELLIS_DATA_DIR || '.data', 'run', 'apps'),
 );
 
-const status = spawnSync(process.execPath, [join(root, 'infra', 'infra.mjs'), 'status'], {
-  cwd: root,
-  stdio: 'inherit',
-});
-if (status.status !== 0) {
-  process.stderr.write(
-    '[start] infrastructure is not healthy; run `npm run infra:up` to see why\n',
-  );
-  process.exit(1);
+// The infrastructure must be healthy (a server briefly busy is asked again).
+for (let attempt = 1; ; attempt += 1) {
+  const status = spawnSync(process.execPath, [join(root, 'infra', 'infra.mjs'), 'status'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (status.status === 0) break;
+  if (attempt === 3) {
+    process.stderr.write(
+      '[start] infrastructure is not healthy; run `npm run infra:up` to see why\n',
+    );
+    process.exit(1);
+  }
+  await new Promise((r) => setTimeout(r, 2000));
 }
 
 const apps = discoverApps(root);
@@ -42,8 +47,11 @@ if (apps.length === 0) {
 }
 
 if (!args.has('--no-build')) {
-  say(`building ${apps.map((a) => a.name).join(', ')}${withDemo ? ' and the demo' : ''} ...`);
-  buildApps(root, apps, withDemo ? ['demo'] : []);
+  // Every app with a build (the web application too: the gateway serves it), and the demo.
+  const others = buildableApps(root).filter((name) => !apps.some((a) => a.name === name));
+  const extra = [...others, ...(withDemo ? ['demo'] : [])];
+  say(`building ${[...apps.map((a) => a.name), ...extra].join(', ')} ...`);
+  buildApps(root, apps, extra);
 }
 if (!logsToConsole) say(`app logs: ${relative(root, logDir) || logDir}/<app>.log`);
 const children = apps.map((app) => ({
@@ -68,6 +76,7 @@ for (const { app, child } of children) {
   child.on('exit', (code) => {
     if (!stopping) {
       process.stderr.write(`[start] ${app.name} exited (code ${code}); stopping\n`);
+      if (!logsToConsole) showLogTail(app.name);
       stop(1);
     }
   });
@@ -88,6 +97,19 @@ if (!stopping) {
   }
   if (withDemo) startDemo();
   else say('Ctrl-C stops the apps.');
+}
+
+/** The last lines of an app's log file (why it exited). */
+function showLogTail(name) {
+  const file = join(logDir, `${name}.log`);
+  // The log stream may still be flushing: read it a moment later.
+  setTimeout(() => {
+    if (!existsSync(file)) return;
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-15);
+    process.stderr.write(
+      `[start] last lines of ${relative(root, file)}:\n${lines.map((l) => `  ${l}`).join('\n')}\n`,
+    );
+  }, 200);
 }
 
 /** Runs the built demo against the gateway; its failure leaves the apps running. */

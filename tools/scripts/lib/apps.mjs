@@ -38,10 +38,24 @@ export function discoverApps(root, env = process.env) {
       name: p.name,
       root: p.sourceRoot.replace(/\/src$/, ''),
       port: p.metadata.port + offset,
+      // Variables the app always runs with (e.g. the orchestrator's prebuilt workflow bundle).
+      env: p.metadata.env ?? {},
     }));
 }
 
-/** Builds the apps (and any extra projects, e.g. `demo`) through Nx. */
+/** Names of every project under apps/ with a build target (runnable or not, e.g. `web`). */
+export function buildableApps(root) {
+  const dir = join(root, 'apps');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((name) => join(dir, name, 'project.json'))
+    .filter((f) => existsSync(f))
+    .map((f) => JSON.parse(readFileSync(f, 'utf8')))
+    .filter((p) => p.targets?.build)
+    .map((p) => p.name);
+}
+
+/** Builds the apps (and any extra projects, e.g. `web`, `demo`) through Nx. */
 export function buildApps(root, apps, extraProjects = []) {
   const r = spawnSync(
     join(root, 'node_modules', '.bin', 'nx'),
@@ -94,17 +108,26 @@ export function appEnv(root, app, apps = discoverApps(root)) {
   };
 }
 
-const LEVEL_WARN = 40;
+/** pino's levels, by number and by label (the services log labels). */
+const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 
-/** True for output worth showing on the console when the full log goes to a file. */
+/**
+ * True for output worth showing on the console when the full log goes to a file: JSON log
+ * lines at warn and above; other lines (a crash's stack trace, the Temporal SDK's own output)
+ * when they say WARN or ERROR, or look like an error.
+ */
 function notable(line) {
-  if (!line.startsWith('{')) return line.trim() !== '';
-  try {
-    const { level } = JSON.parse(line);
-    return typeof level !== 'number' || level >= LEVEL_WARN;
-  } catch {
-    return true;
+  if (line.trim() === '') return false;
+  if (line.startsWith('{')) {
+    try {
+      const { level } = JSON.parse(line);
+      const value = typeof level === 'number' ? level : LEVELS[level];
+      return value === undefined || value >= LEVELS.warn;
+    } catch {
+      return true;
+    }
   }
+  return /\b(WARN|ERROR|FATAL|Error|error:)/.test(line);
 }
 
 /**

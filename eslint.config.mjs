@@ -257,6 +257,24 @@ export default tseslint.config(
         },
       ]
     : []),
+  // The web application (apps/web): React components in TSX, running in the browser. The
+  // module boundaries apply to its TSX files as to every TypeScript file.
+  {
+    files: ['apps/web/**/*.ts', 'apps/web/**/*.tsx'],
+    languageOptions: {
+      parserOptions: { ecmaFeatures: { jsx: true } },
+      globals: { ...globals.browser },
+    },
+  },
+  {
+    files: ['apps/web/**/*.tsx'],
+    ignores: ['**/*.spec.tsx'],
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ forTests: false })] },
+  },
+  {
+    files: ['apps/web/**/*.spec.tsx'],
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ forTests: true })] },
+  },
   {
     files: ['**/*.spec.ts', '**/test/**/*.ts'],
     rules: {

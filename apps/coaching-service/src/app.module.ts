@@ -13,12 +13,14 @@ import {
 import { checkKafka, createKafkaClient, KafkaModule } from '@trellis/platform-kafka';
 import { createLogger, LOGGER, LoggingModule, type Logger } from '@trellis/platform-logging';
 import { getModelToken, MONGO_CONNECTION, MongoHealth, MongoModule } from '@trellis/platform-mongo';
+import { erasureRecordModel } from '@trellis/platform-erasure';
 import { KafkaEventPublisher, OutboxModule, type OutboxSource } from '@trellis/platform-outbox';
 import type { Connection } from 'mongoose';
 import { AUTONOMY_MODELS, AutonomyModule } from './autonomy/autonomy.module';
 import { AUTONOMY_REVIEW_MODEL } from './autonomy/autonomy.schema';
 import { coachingConfigSchema, masterKeyConfig, SERVICE_NAME, type CoachingConfig } from './config';
 import { EngagementsModule } from './engagements/engagements.module';
+import { CoachingErasureModule } from './erasure/erasure.module';
 import { EventsModule } from './events/events.module';
 import { FOLLOW_UP_MODELS, FollowUpsModule } from './follow-ups/follow-ups.module';
 import { FOLLOW_UP_MODEL } from './follow-ups/follow-ups.schema';
@@ -31,7 +33,8 @@ export type ConfigSource = Record<string, string | undefined>;
 /**
  * The coaching service: follow-ups, site-visit check-ins, autonomy reviews, inboxes and
  * e-mail notifications over one MongoDB database; a Kafka consumer of the engagement and
- * reminders topics; an outbox relay publishing the coaching and autonomy events; JWT
+ * reminders topics; its part in organisation erasure (the identity topic); an outbox relay
+ * publishing the coaching and autonomy events (and the erasure reports); JWT
  * authentication on every route, `/health/live`, `/health/ready` and `/openapi.json`.
  */
 @Module({})
@@ -75,11 +78,18 @@ export class AppModule {
           inject: [
             CONFIG,
             LOGGER,
+            MONGO_CONNECTION,
             getModelToken(FOLLOW_UP_MODEL),
             getModelToken(AUTONOMY_REVIEW_MODEL),
           ],
-          useFactory: (c: CoachingConfig, logger: Logger, ...sources: OutboxSource[]) => ({
-            sources,
+          useFactory: (
+            c: CoachingConfig,
+            logger: Logger,
+            connection: Connection,
+            ...sources: OutboxSource[]
+          ) => ({
+            // The erasure records carry the identity.organisation.purged reports.
+            sources: [...sources, erasureRecordModel(connection)],
             publisher: new KafkaEventPublisher(
               createKafkaClient({ clientId: SERVICE_NAME, brokers: c.KAFKA_BROKERS, logger }),
             ),
@@ -113,6 +123,7 @@ export class AppModule {
         FollowUpsModule,
         AutonomyModule,
         TimelineModule,
+        CoachingErasureModule,
       ],
     };
   }

@@ -32,6 +32,7 @@ describe('coaching service configuration', () => {
       KEYS_MONGO_DB: 'trellis_coaching_keys',
       DIGEST_HOUR_UTC: 7,
       KAFKA_GROUP_ID: 'trellis-coaching-service',
+      IDENTITY_EVENTS_GROUP_ID: 'trellis-coaching-service-identity',
       TOPIC_PREFIX: '',
       MAIL_AUTOSTART: true,
     });

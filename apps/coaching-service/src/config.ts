@@ -22,7 +22,8 @@ export const SERVICE_NAME = 'coaching-service';
  * - `CHECK_IN_POLL_MS`, `CHECK_IN_AUTOSTART`: the watchdog of site-visit check-ins;
  * - `KAFKA_GROUP_ID`, `CONSUMER_AUTOSTART`, `CONSUMER_MAX_ATTEMPTS`, `TOPIC_PREFIX` (tests
  *   isolate the consumed topics with it; empty in production): the consumer of the engagement
- *   and reminders topics;
+ *   and reminders topics; `IDENTITY_EVENTS_GROUP_ID`: the consumer group of the organisation
+ *   erasure requests on the identity topic (also started by `CONSUMER_AUTOSTART`);
  * - `OUTBOX_POLL_MS`, `OUTBOX_AUTOSTART`: the outbox relay.
  */
 export const coachingConfigSchema = baseServiceEnv
@@ -43,6 +44,7 @@ export const coachingConfigSchema = baseServiceEnv
     CHECK_IN_POLL_MS: env.int(10, 600_000, 5_000),
     CHECK_IN_AUTOSTART: env.bool(true),
     KAFKA_GROUP_ID: env.string('trellis-coaching-service'),
+    IDENTITY_EVENTS_GROUP_ID: env.string('trellis-coaching-service-identity'),
     CONSUMER_AUTOSTART: env.bool(true),
     CONSUMER_MAX_ATTEMPTS: env.int(1, 100, 8),
     TOPIC_PREFIX: z.string().default(''),

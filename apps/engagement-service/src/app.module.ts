@@ -10,9 +10,10 @@ import {
   OpenApiModule,
   registerErrorCodes,
 } from '@trellis/platform-http';
-import { checkKafka, createKafkaClient } from '@trellis/platform-kafka';
+import { checkKafka, createKafkaClient, KafkaModule } from '@trellis/platform-kafka';
 import { createLogger, LOGGER, LoggingModule, type Logger } from '@trellis/platform-logging';
 import { getModelToken, MONGO_CONNECTION, MongoHealth, MongoModule } from '@trellis/platform-mongo';
+import { erasureRecordModel } from '@trellis/platform-erasure';
 import { KafkaEventPublisher, OutboxModule, type OutboxSource } from '@trellis/platform-outbox';
 import type { Connection } from 'mongoose';
 import {
@@ -27,6 +28,7 @@ import { DESK_MODELS, DesksModule } from './desks/desks.module';
 import { DESK_MODEL } from './desks/desks.schema';
 import { ENGAGEMENT_MODELS, EngagementsModule } from './engagements/engagements.module';
 import { ENGAGEMENT_MODEL } from './engagements/engagements.schema';
+import { EngagementErasureModule } from './erasure/erasure.module';
 import { ORGANISATION_MODELS, OrganisationsModule } from './organisations/organisations.module';
 import { ORGANISATION_MODEL } from './organisations/organisations.schema';
 import {
@@ -40,7 +42,9 @@ export type ConfigSource = Record<string, string | undefined>;
 
 /**
  * The engagement service: desks, organisations, engagements, needs assessments and agreements
- * over one MongoDB database, an outbox relay publishing their events to Kafka, JWT
+ * over one MongoDB database, its part in organisation erasure (`trellis.identity.v1`: the
+ * organisation's data deleted, its key shredded), an outbox relay publishing their events to
+ * Kafka, JWT
  * authentication on every route, `/health/live`, `/health/ready` and `/openapi.json`.
  */
 @Module({})
@@ -79,6 +83,17 @@ export class AppModule {
             keyStore: new MongooseKeyStore(connection.useDb(c.KEYS_MONGO_DB, { useCache: true })),
           }),
         }),
+        // Consuming side: the organisation erasure requests, idempotent by event id
+        // (processed_events in this service's database), dead-lettering what cannot be handled.
+        KafkaModule.forRootAsync({
+          inject: [CONFIG],
+          useFactory: (c: EngagementConfig) => ({
+            clientId: SERVICE_NAME,
+            brokers: c.KAFKA_BROKERS,
+            groupId: c.IDENTITY_EVENTS_GROUP_ID,
+          }),
+          mongoConnection: MONGO_CONNECTION,
+        }),
         OutboxModule.forRootAsync({
           imports: [
             DESK_MODELS,
@@ -90,14 +105,22 @@ export class AppModule {
           inject: [
             CONFIG,
             LOGGER,
+            MONGO_CONNECTION,
             getModelToken(DESK_MODEL),
             getModelToken(ORGANISATION_MODEL),
             getModelToken(ENGAGEMENT_MODEL),
             getModelToken(NEEDS_ASSESSMENT_MODEL),
             getModelToken(AGREEMENT_MODEL),
           ],
-          useFactory: (c: EngagementConfig, logger: Logger, ...sources: OutboxSource[]) => ({
-            sources,
+          useFactory: (
+            c: EngagementConfig,
+            logger: Logger,
+            connection: Connection,
+            ...sources: OutboxSource[]
+          ) => ({
+            // The erasure records carry engagement.organisation.erased and the
+            // identity.organisation.purged reports.
+            sources: [...sources, erasureRecordModel(connection)],
             publisher: new KafkaEventPublisher(
               createKafkaClient({ clientId: SERVICE_NAME, brokers: c.KAFKA_BROKERS, logger }),
             ),
@@ -119,6 +142,7 @@ export class AppModule {
         EngagementsModule,
         NeedsAssessmentModule,
         AgreementsModule.forRoot({ minimumDuration: config.MIN_CADENCE.iso }),
+        EngagementErasureModule,
       ],
     };
   }

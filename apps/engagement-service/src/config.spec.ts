@@ -33,6 +33,9 @@ describe('engagement service configuration', () => {
       KEYS_MONGO_DB: 'trellis_engagement_keys',
       JWT_AUDIENCE: 'trellis',
       MIN_CADENCE: { iso: 'P1D', ms: 86_400_000 },
+      IDENTITY_EVENTS_GROUP_ID: 'engagement-service.identity',
+      IDENTITY_TOPIC: 'trellis.identity.v1',
+      CONSUME_IDENTITY_EVENTS: true,
       OUTBOX_AUTOSTART: true,
     });
     expect(masterKeyConfig(c)).toEqual({ activeKeyId: 'k1', keys: { k1: key } });

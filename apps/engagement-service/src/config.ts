@@ -1,4 +1,4 @@
-import { isIsoDuration, parseIsoDuration } from '@trellis/contracts';
+import { isIsoDuration, parseIsoDuration, TOPICS } from '@trellis/contracts';
 import {
   baseServiceEnv,
   checkSecuredServiceEnv,
@@ -39,6 +39,10 @@ const durationVariable = (fallback: string) =>
  * - `MASTER_KEYS` (`kid:base64,...`) and `MASTER_KEY_ID` (the active one; default the first);
  * - `MIN_CADENCE`: the shortest coaching cadence an agreement may set (ISO-8601, default
  *   `P1D`; lowered for demos and tests, e.g. `PT1S`);
+ * - `IDENTITY_EVENTS_GROUP_ID`: the Kafka consumer group of the organisation erasure requests
+ *   (`IDENTITY_TOPIC`, default `trellis.identity.v1`; default group
+ *   `engagement-service.identity`); `CONSUME_IDENTITY_EVENTS=false` keeps this process from
+ *   consuming them;
  * - `OUTBOX_POLL_MS`: how often the outbox relay polls when idle; `OUTBOX_AUTOSTART=false`
  *   keeps this process from relaying (events then wait in the documents' outboxes for a relay).
  */
@@ -49,6 +53,9 @@ export const engagementConfigSchema = baseServiceEnv
     MONGO_DB: env.string('trellis_engagement'),
     KEYS_MONGO_DB: env.string('trellis_engagement_keys'),
     MIN_CADENCE: durationVariable('P1D'),
+    IDENTITY_EVENTS_GROUP_ID: env.string('engagement-service.identity'),
+    IDENTITY_TOPIC: env.string(TOPICS.identity),
+    CONSUME_IDENTITY_EVENTS: env.bool(true),
   })
   // Runs even when other variables failed, so every problem is reported at once.
   .superRefine(checkSecuredServiceEnv, { when: () => true });

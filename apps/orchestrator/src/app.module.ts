@@ -6,6 +6,7 @@ import { createHttpApp, HealthModule, OpenApiModule } from '@trellis/platform-ht
 import { checkKafka, KafkaModule } from '@trellis/platform-kafka';
 import { createLogger, LoggingModule, type Logger } from '@trellis/platform-logging';
 import { BridgeModule } from './bridge/bridge.module';
+import { OrchestratorErasureModule } from './erasure/erasure.module';
 import { orchestratorConfigSchema, SERVICE_NAME, type OrchestratorConfig } from './config';
 import { checkTemporal, TEMPORAL_CONNECTION, TemporalModule } from './temporal/temporal.module';
 import { WorkerModule } from './worker/worker.module';
@@ -38,6 +39,7 @@ export class OrchestratorModule {
         OpenApiModule.forRoot({ title: 'Trellis orchestrator', version: '0.1.0' }),
         BridgeModule,
         WorkerModule,
+        OrchestratorErasureModule,
       ],
     };
   }

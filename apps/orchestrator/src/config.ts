@@ -18,6 +18,8 @@ export const orchestratorConfigSchema = baseServiceEnv.omit({ MONGO_URL: true })
   TEMPORAL_TASK_QUEUE: env.string(CAPACITY_BUILDING_TASK_QUEUE),
   /** Consumer group of the Kafka→workflow bridge. */
   BRIDGE_GROUP_ID: env.string('trellis-orchestrator-bridge'),
+  /** Consumer group of the organisation erasure requests (the identity topic). */
+  IDENTITY_EVENTS_GROUP_ID: env.string('trellis-orchestrator-identity'),
   /** Deliveries of one event whose signal fails before it is dead-lettered. */
   BRIDGE_MAX_ATTEMPTS: env.int(1, 100, 8),
   /** Prefix of the topics consumed (tests isolate themselves with it); empty in production. */

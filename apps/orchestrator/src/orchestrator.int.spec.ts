@@ -54,6 +54,8 @@ describe('orchestrator with the real workflows', () => {
     topics = await createTestTopics(kafka, [
       ...BRIDGED_TOPICS.map((t) => ({ topic: `${prefix}${t}`, numPartitions: 2 })),
       { topic: `${prefix}${TOPICS.reminders}`, numPartitions: 2 },
+      // Consumed by the orchestrator's part in organisation erasure.
+      { topic: `${prefix}${TOPICS.identity}`, numPartitions: 1 },
       { topic: `${prefix}${TOPICS.deadLetter}`, numPartitions: 1 },
     ]);
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -82,6 +84,7 @@ describe('orchestrator with the real workflows', () => {
       TEMPORAL_NAMESPACE: endpoints.temporalNamespace,
       TEMPORAL_TASK_QUEUE: uniqueName('orchestrator-queue'),
       BRIDGE_GROUP_ID: uniqueName('orchestrator-group'),
+      IDENTITY_EVENTS_GROUP_ID: uniqueName('orchestrator-identity'),
       TOPIC_PREFIX: prefix,
       ENGAGEMENT_SERVICE_URL: `http://127.0.0.1:${(phases.address() as AddressInfo).port}`,
       JWT_ISSUER: 'trellis-test',

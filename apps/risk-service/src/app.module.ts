@@ -13,12 +13,14 @@ import {
 import { checkKafka, createKafkaClient, KafkaModule } from '@trellis/platform-kafka';
 import { createLogger, LOGGER, LoggingModule, type Logger } from '@trellis/platform-logging';
 import { getModelToken, MONGO_CONNECTION, MongoHealth, MongoModule } from '@trellis/platform-mongo';
+import { erasureRecordModel } from '@trellis/platform-erasure';
 import { KafkaEventPublisher, OutboxModule, type OutboxSource } from '@trellis/platform-outbox';
 import type { Connection } from 'mongoose';
 import { RiskAssessmentsModule } from './assessments/risk-assessments.module';
 import { OUTBOX_MODEL_NAMES, RISK_MODELS } from './common/models';
 import { masterKeyConfig, riskConfigSchema, SERVICE_NAME, type RiskConfig } from './config';
 import { EngagementsModule } from './engagements/engagements.module';
+import { RiskErasureModule } from './erasure/erasure.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { SecurityPlansModule } from './plans/security-plans.module';
 import { ThreatsModule } from './threats/threats.module';
@@ -30,7 +32,8 @@ export type ConfigSource = Record<string, string | undefined>;
 /**
  * The risk service: threats (five-step assessment), risk assessments, incidents, the security
  * wheel and security plans over one MongoDB database; a projection of engagements consumed
- * from `trellis.engagement.v1`; an outbox relay publishing to `trellis.risk.v1`; JWT
+ * from `trellis.engagement.v1`; its part in organisation erasure (`trellis.identity.v1`); an
+ * outbox relay publishing to `trellis.risk.v1` (and the erasure reports); JWT
  * authentication on every route, `/health/live`, `/health/ready` and `/openapi.json`.
  */
 @Module({})
@@ -82,9 +85,20 @@ export class AppModule {
         }),
         OutboxModule.forRootAsync({
           imports: [RISK_MODELS],
-          inject: [CONFIG, LOGGER, ...OUTBOX_MODEL_NAMES.map((name) => getModelToken(name))],
-          useFactory: (c: RiskConfig, logger: Logger, ...sources: OutboxSource[]) => ({
-            sources,
+          inject: [
+            CONFIG,
+            LOGGER,
+            MONGO_CONNECTION,
+            ...OUTBOX_MODEL_NAMES.map((name) => getModelToken(name)),
+          ],
+          useFactory: (
+            c: RiskConfig,
+            logger: Logger,
+            connection: Connection,
+            ...sources: OutboxSource[]
+          ) => ({
+            // The erasure records carry the identity.organisation.purged reports.
+            sources: [...sources, erasureRecordModel(connection)],
             publisher: new KafkaEventPublisher(
               createKafkaClient({ clientId: SERVICE_NAME, brokers: c.KAFKA_BROKERS, logger }),
             ),
@@ -107,6 +121,7 @@ export class AppModule {
         IncidentsModule,
         SecurityWheelModule,
         SecurityPlansModule,
+        RiskErasureModule,
       ],
     };
   }

@@ -12,7 +12,7 @@ const good = {
 };
 
 describe('risk service configuration', () => {
-  it('applies defaults: port 3103, its own databases, the engagement projection group', () => {
+  it('applies defaults: port 3103, its own databases, the engagement projection and erasure groups', () => {
     const c = loadConfig(riskConfigSchema, good);
     expect(c).toMatchObject({
       PORT: 3103,
@@ -20,6 +20,9 @@ describe('risk service configuration', () => {
       KEYS_MONGO_DB: 'trellis_risk_keys',
       ENGAGEMENT_EVENTS_GROUP_ID: 'risk-service.engagements',
       CONSUME_ENGAGEMENT_EVENTS: true,
+      IDENTITY_EVENTS_GROUP_ID: 'risk-service.identity',
+      IDENTITY_TOPIC: 'trellis.identity.v1',
+      CONSUME_IDENTITY_EVENTS: true,
       OUTBOX_AUTOSTART: true,
     });
     expect(masterKeyConfig(c)).toEqual({ activeKeyId: 'k1', keys: { k1: key } });

@@ -4,6 +4,7 @@ import {
   env,
   securedServiceEnvShape,
 } from '@trellis/platform-config';
+import { TOPICS } from '@trellis/contracts';
 import { z } from 'zod';
 
 /** The service's name: in logs, Kafka client ids, MongoDB `appName` and event actors. */
@@ -19,6 +20,9 @@ export const SERVICE_NAME = 'risk-service';
  * - `ENGAGEMENT_EVENTS_GROUP_ID`: the Kafka consumer group that builds the local projection
  *   of engagements from `trellis.engagement.v1` (default `risk-service.engagements`);
  *   `CONSUME_ENGAGEMENT_EVENTS=false` keeps this process from consuming;
+ * - `IDENTITY_EVENTS_GROUP_ID`: the Kafka consumer group of the organisation erasure requests
+ *   (`IDENTITY_TOPIC`, default `trellis.identity.v1`; default group `risk-service.identity`);
+ *   `CONSUME_IDENTITY_EVENTS=false` keeps this process from consuming them;
  * - `OUTBOX_POLL_MS`: how often the outbox relay polls when idle; `OUTBOX_AUTOSTART=false`
  *   keeps this process from relaying (events then wait in the documents' outboxes for a relay).
  */
@@ -30,6 +34,9 @@ export const riskConfigSchema = baseServiceEnv
     KEYS_MONGO_DB: env.string('trellis_risk_keys'),
     ENGAGEMENT_EVENTS_GROUP_ID: env.string('risk-service.engagements'),
     CONSUME_ENGAGEMENT_EVENTS: env.bool(true),
+    IDENTITY_EVENTS_GROUP_ID: env.string('risk-service.identity'),
+    IDENTITY_TOPIC: env.string(TOPICS.identity),
+    CONSUME_IDENTITY_EVENTS: env.bool(true),
   })
   // Runs even when other variables failed, so every problem is reported at once.
   .superRefine(checkSecuredServiceEnv, { when: () => true });

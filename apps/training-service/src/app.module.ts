@@ -13,6 +13,7 @@ import {
 import { checkKafka, createKafkaClient, KafkaModule } from '@trellis/platform-kafka';
 import { createLogger, LOGGER, LoggingModule, type Logger } from '@trellis/platform-logging';
 import { getModelToken, MONGO_CONNECTION, MongoHealth, MongoModule } from '@trellis/platform-mongo';
+import { erasureRecordModel } from '@trellis/platform-erasure';
 import { KafkaEventPublisher, OutboxModule, type OutboxSource } from '@trellis/platform-outbox';
 import type { Connection } from 'mongoose';
 import { CalendarModule } from './calendar/calendar.module';
@@ -21,6 +22,7 @@ import { CatalogueModule } from './catalogue/catalogue.module';
 import { OUTBOX_MODEL_NAMES, TRAINING_MODELS } from './common/models';
 import { masterKeyConfig, trainingConfigSchema, SERVICE_NAME, type TrainingConfig } from './config';
 import { EngagementsModule } from './engagements/engagements.module';
+import { TrainingErasureModule } from './erasure/erasure.module';
 import { EventsModule } from './events/events.module';
 import { TrainingPlansModule } from './plans/training-plans.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -31,8 +33,9 @@ export type ConfigSource = Record<string, string | undefined>;
 /**
  * The training service: the catalogue API, training plans (from activated agreements),
  * sessions with attendance and knowledge checks, cascade trainings and iCalendar feeds over
- * one MongoDB database; engagements and agreements consumed from `trellis.engagement.v1`; an
- * outbox relay publishing to `trellis.training.v1`; JWT authentication on every route but the
+ * one MongoDB database; engagements and agreements consumed from `trellis.engagement.v1`; its
+ * part in organisation erasure (`trellis.identity.v1`); an outbox relay publishing to
+ * `trellis.training.v1` (and the erasure reports); JWT authentication on every route but the
  * token-gated calendar feed, `/health/live`, `/health/ready` and `/openapi.json`.
  */
 @Module({})
@@ -84,9 +87,20 @@ export class AppModule {
         }),
         OutboxModule.forRootAsync({
           imports: [TRAINING_MODELS],
-          inject: [CONFIG, LOGGER, ...OUTBOX_MODEL_NAMES.map((name) => getModelToken(name))],
-          useFactory: (c: TrainingConfig, logger: Logger, ...sources: OutboxSource[]) => ({
-            sources,
+          inject: [
+            CONFIG,
+            LOGGER,
+            MONGO_CONNECTION,
+            ...OUTBOX_MODEL_NAMES.map((name) => getModelToken(name)),
+          ],
+          useFactory: (
+            c: TrainingConfig,
+            logger: Logger,
+            connection: Connection,
+            ...sources: OutboxSource[]
+          ) => ({
+            // The erasure records carry the identity.organisation.purged reports.
+            sources: [...sources, erasureRecordModel(connection)],
             publisher: new KafkaEventPublisher(
               createKafkaClient({ clientId: SERVICE_NAME, brokers: c.KAFKA_BROKERS, logger }),
             ),
@@ -110,6 +124,7 @@ export class AppModule {
         SessionsModule,
         CascadesModule,
         CalendarModule,
+        TrainingErasureModule,
       ],
     };
   }

@@ -20,6 +20,9 @@ describe('training service configuration', () => {
       KEYS_MONGO_DB: 'trellis_training_keys',
       ENGAGEMENT_EVENTS_GROUP_ID: 'training-service.engagements',
       CONSUME_ENGAGEMENT_EVENTS: true,
+      IDENTITY_EVENTS_GROUP_ID: 'training-service.identity',
+      IDENTITY_TOPIC: 'trellis.identity.v1',
+      CONSUME_IDENTITY_EVENTS: true,
       OUTBOX_AUTOSTART: true,
     });
     expect(masterKeyConfig(c)).toEqual({ activeKeyId: 'k1', keys: { k1: key } });

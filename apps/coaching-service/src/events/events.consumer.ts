@@ -7,6 +7,7 @@ import {
 import { parseEvent, TOPICS, type TrellisEvent } from '@trellis/contracts';
 import { CONFIG } from '@trellis/platform-config';
 import { FieldCipher } from '@trellis/platform-crypto';
+import { OrganisationEraser } from '@trellis/platform-erasure';
 import { KAFKA_CLIENT, KafkaEventConsumer } from '@trellis/platform-kafka';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { CoachingConfig } from '../config';
@@ -25,7 +26,9 @@ export const CONSUMERS = {
  * become notifications), through `KafkaEventConsumer`: validated against the contracts,
  * handled once per event id (`processed_events`), retried on failure and dead-lettered after
  * `CONSUMER_MAX_ATTEMPTS`. The notification's own id makes a reminder notify once even when the
- * orchestrator emits it again under a new event id.
+ * orchestrator emits it again under a new event id. Events of an erased organisation are
+ * ignored (`OrganisationEraser.isErased`); the erasure itself is consumed from the identity
+ * topic by `@trellis/platform-erasure` (see `erasure/erasure.module.ts`).
  */
 @Injectable()
 export class CoachingEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -37,6 +40,7 @@ export class CoachingEventsConsumer implements OnApplicationBootstrap, OnApplica
     private readonly engagements: EngagementsService,
     private readonly notifications: NotificationsService,
     private readonly cipher: FieldCipher,
+    private readonly eraser: OrganisationEraser,
     @Inject(CONFIG) private readonly config: CoachingConfig,
   ) {}
 
@@ -87,6 +91,14 @@ export class CoachingEventsConsumer implements OnApplicationBootstrap, OnApplica
 
   /** Applies one event (exposed for tests of the handling itself). */
   async handle(event: TrellisEvent): Promise<void> {
+    if (event.type === 'engagement.organisation.erased') {
+      // Crypto-shredding: this service's encrypted notes and evidence become unreadable.
+      await this.cipher.eraseOrganisationKey(event.payload.organisationId);
+      return;
+    }
+    // Late or replayed events of an erased organisation bring nothing back (no projection,
+    // no notification).
+    if (event.organisationId && (await this.eraser.isErased(event.organisationId))) return;
     switch (event.type) {
       case 'reminders.reminder.due':
         await this.notifications.fromReminder(event);
@@ -96,10 +108,6 @@ export class CoachingEventsConsumer implements OnApplicationBootstrap, OnApplica
           event,
           await this.engagements.find(event.engagementId),
         );
-        return;
-      case 'engagement.organisation.erased':
-        // Crypto-shredding: this service's encrypted notes and evidence become unreadable.
-        await this.cipher.eraseOrganisationKey(event.payload.organisationId);
         return;
       default:
         await this.engagements.apply(event);

@@ -125,7 +125,7 @@ export interface CoachingTestApp {
   db: Connection;
   env: ConfigSource;
   /** The consumed topics of this app (isolated by `TOPIC_PREFIX`). */
-  topics: { engagement: string; reminders: string };
+  topics: { engagement: string; reminders: string; identity: string };
   call(
     method: 'GET' | 'POST' | 'PUT',
     url: string,
@@ -221,6 +221,7 @@ export async function startCoachingApp(overrides: ConfigSource = {}): Promise<Co
   const topics = {
     engagement: `${prefix}${TOPICS.engagement}`,
     reminders: `${prefix}${TOPICS.reminders}`,
+    identity: `${prefix}${TOPICS.identity}`,
   };
   const env: ConfigSource = {
     NODE_ENV: 'test',
@@ -238,6 +239,7 @@ export async function startCoachingApp(overrides: ConfigSource = {}): Promise<Co
     MAIL_POLL_MS: '100',
     CHECK_IN_POLL_MS: '200',
     KAFKA_GROUP_ID: uniqueName('coaching-group'),
+    IDENTITY_EVENTS_GROUP_ID: uniqueName('coaching-identity'),
     TOPIC_PREFIX: prefix,
     APP_BASE_URL: 'https://trellis.test',
     ...overrides,
@@ -246,6 +248,7 @@ export async function startCoachingApp(overrides: ConfigSource = {}): Promise<Co
   const created = await createTestTopics(kafka, [
     { topic: topics.engagement, numPartitions: 1 },
     { topic: topics.reminders, numPartitions: 1 },
+    { topic: topics.identity, numPartitions: 1 },
     { topic: `${prefix}${TOPICS.deadLetter}`, numPartitions: 1 },
   ]);
   const events = await TopicWatcher.start(kafka, [TOPICS.coaching, TOPICS.autonomy]);

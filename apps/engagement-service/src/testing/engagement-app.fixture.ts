@@ -149,6 +149,9 @@ export async function startEngagementApp(overrides: ConfigSource = {}): Promise<
     MASTER_KEYS: `test-key:${generateMasterKey()}`,
     MIN_CADENCE: 'PT1S',
     OUTBOX_POLL_MS: '50',
+    // Erasure requests are consumed only by the tests that ask for it (on a topic of their own).
+    IDENTITY_EVENTS_GROUP_ID: uniqueName('engagement-identity'),
+    CONSUME_IDENTITY_EVENTS: 'false',
     ...overrides,
   };
   const kafka = testKafka();

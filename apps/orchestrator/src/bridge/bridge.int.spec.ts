@@ -45,6 +45,8 @@ describe('Kafka → workflow bridge (real Kafka and Temporal dev server)', () =>
     kafka = testKafka();
     topics = await createTestTopics(kafka, [
       ...BRIDGED_TOPICS.map((t) => ({ topic: `${prefix}${t}`, numPartitions: 2 })),
+      // Consumed by the orchestrator's part in organisation erasure.
+      { topic: `${prefix}${TOPICS.identity}`, numPartitions: 1 },
       { topic: `${prefix}${TOPICS.deadLetter}`, numPartitions: 1 },
     ]);
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -65,6 +67,7 @@ describe('Kafka → workflow bridge (real Kafka and Temporal dev server)', () =>
       TEMPORAL_NAMESPACE: endpoints.temporalNamespace,
       TEMPORAL_TASK_QUEUE: taskQueue,
       BRIDGE_GROUP_ID: uniqueName('bridge-group'),
+      IDENTITY_EVENTS_GROUP_ID: uniqueName('bridge-identity'),
       BRIDGE_MAX_ATTEMPTS: '2',
       TOPIC_PREFIX: prefix,
       WORKER_ENABLED: 'false', // the probe worker above stands in for the real workflows

@@ -8,19 +8,35 @@ import {
 } from '@trellis/contracts';
 import { createLogger } from '@trellis/platform-logging';
 import type { OrchestratorConfig } from '../config';
+import { TRELLIS_ORGANISATION_ID } from '../temporal/search-attributes';
 import { WorkflowBridge } from './bridge.service';
 
 function fakeClient() {
-  const calls: { op: string; id: string; name?: string; args?: unknown }[] = [];
+  const calls: {
+    op: string;
+    id: string;
+    name?: string;
+    args?: unknown;
+    attributes?: unknown;
+  }[] = [];
   let alreadyStarted = false;
   const client = {
     workflow: {
-      start: (type: string, opts: { workflowId: string; args: unknown[] }) => {
+      start: (
+        type: string,
+        opts: { workflowId: string; args: unknown[]; typedSearchAttributes?: unknown },
+      ) => {
         if (alreadyStarted)
           return Promise.reject(
             new WorkflowExecutionAlreadyStartedError('exists', opts.workflowId, type),
           );
-        calls.push({ op: 'start', id: opts.workflowId, name: type, args: opts.args[0] });
+        calls.push({
+          op: 'start',
+          id: opts.workflowId,
+          name: type,
+          args: opts.args[0],
+          attributes: opts.typedSearchAttributes,
+        });
         return Promise.resolve();
       },
       getHandle: (id: string) => ({
@@ -38,7 +54,7 @@ const config = { TEMPORAL_TASK_QUEUE: 'q' } as OrchestratorConfig;
 const logger = createLogger({ service: 'test', level: 'silent' });
 
 describe('WorkflowBridge', () => {
-  it('starts the workflow for an engagement-created event, on the configured task queue', async () => {
+  it('starts the workflow for an engagement-created event, on the configured task queue, tagged with its organisation', async () => {
     const { client, calls } = fakeClient();
     const event = eventFixture(EngagementCreatedV1);
     expect(await new WorkflowBridge(client, config, logger).apply(event)).toBe('started');
@@ -47,6 +63,7 @@ describe('WorkflowBridge', () => {
         op: 'start',
         id: workflowIdForEngagement(event.payload.engagementId),
         name: 'capacityBuildingWorkflow',
+        attributes: [{ key: TRELLIS_ORGANISATION_ID, value: event.payload.organisationId }],
       }),
     ]);
   });

@@ -23,6 +23,7 @@ import { KAFKA_CLIENT, KafkaEventConsumer } from '@trellis/platform-kafka';
 import { LOGGER, type Logger } from '@trellis/platform-logging';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { OrchestratorConfig } from '../config';
+import { TRELLIS_ORGANISATION_ID } from '../temporal/search-attributes';
 
 /** What the bridge did with one event. */
 export type BridgeOutcome = 'started' | 'already-started' | 'signalled' | 'ignored';
@@ -40,7 +41,8 @@ export const BRIDGED_TOPICS = [
  * Maps domain events to Temporal: `engagement.engagement.created` starts the engagement's
  * `capacityBuildingWorkflow` (workflow id from the engagement id, so a redelivery finds it
  * already started), every other mapped event becomes a signal carrying its event id (the
- * workflow drops ids it has applied). Pure mapping lives in libs/contracts
+ * workflow drops ids it has applied). Started workflows carry the `TrellisOrganisationId`
+ * search attribute (organisation erasure finds them by it). Pure mapping lives in libs/contracts
  * (`workflowStartFromEvent`, `signalFromEvent`).
  */
 @Injectable()
@@ -60,6 +62,10 @@ export class WorkflowBridge {
           taskQueue: this.config.TEMPORAL_TASK_QUEUE,
           args: [start.input],
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          // Lets the erasure of the organisation find its workflows.
+          typedSearchAttributes: [
+            { key: TRELLIS_ORGANISATION_ID, value: start.input.organisationId },
+          ],
         });
         this.logger.info({ eventId: event.id, workflowId: start.workflowId }, 'workflow started');
         return 'started';

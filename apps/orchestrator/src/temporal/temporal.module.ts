@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '
 import { Client, Connection } from '@temporalio/client';
 import { CONFIG } from '@trellis/platform-config';
 import type { OrchestratorConfig } from '../config';
+import { ensureSearchAttributes } from './search-attributes';
 
 export const TEMPORAL_CONNECTION = Symbol('TEMPORAL_CONNECTION');
 
@@ -19,7 +20,11 @@ export async function checkTemporal(connection: Connection): Promise<void> {
   await connection.workflowService.getSystemInfo({});
 }
 
-/** The Temporal client of the bridge (starts and signals workflows). */
+/**
+ * The Temporal client of the bridge (starts and signals workflows) and of the erasure
+ * (terminates them); the orchestrator's custom search attributes are registered in the
+ * namespace before the client is handed out.
+ */
 @Global()
 @Module({
   providers: [
@@ -31,8 +36,11 @@ export async function checkTemporal(connection: Connection): Promise<void> {
     {
       provide: Client,
       inject: [TEMPORAL_CONNECTION, CONFIG],
-      useFactory: (connection: Connection, c: OrchestratorConfig) =>
-        new Client({ connection, namespace: c.TEMPORAL_NAMESPACE }),
+      // The bridge sets TrellisOrganisationId on every workflow it starts: registered first.
+      useFactory: async (connection: Connection, c: OrchestratorConfig) => {
+        await ensureSearchAttributes(connection, c.TEMPORAL_NAMESPACE);
+        return new Client({ connection, namespace: c.TEMPORAL_NAMESPACE });
+      },
     },
     TemporalShutdown,
   ],

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { EngagementCreatedV1, isEvent, parseEvent, TOPICS } from '@trellis/contracts';
 import { CONFIG } from '@trellis/platform-config';
+import { OrganisationEraser } from '@trellis/platform-erasure';
 import { IdempotentConsumer, KAFKA_CLIENT, KafkaEventConsumer } from '@trellis/platform-kafka';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { RiskConfig } from '../config';
@@ -20,7 +21,8 @@ export const ENGAGEMENT_PROJECTION_CONSUMER = 'risk-service.known-engagements';
  * `KafkaEventConsumer` (validated against its contract, retried with backoff, dead-lettered
  * when it cannot be handled). `engagement.engagement.created` is applied once per event id
  * through `IdempotentConsumer` (`processed_events`); the other engagement events are
- * acknowledged without a marker, so replaying the topic's history stays cheap.
+ * acknowledged without a marker, so replaying the topic's history stays cheap. Events of an
+ * erased organisation are ignored (`OrganisationEraser.isErased`).
  */
 @Injectable()
 export class EngagementEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -31,6 +33,7 @@ export class EngagementEventsConsumer implements OnApplicationBootstrap, OnAppli
     private readonly events: KafkaEventConsumer,
     private readonly engagements: KnownEngagementsService,
     private readonly idempotency: IdempotentConsumer,
+    private readonly eraser: OrganisationEraser,
     @Inject(CONFIG) private readonly config: RiskConfig,
   ) {}
 
@@ -54,6 +57,8 @@ export class EngagementEventsConsumer implements OnApplicationBootstrap, OnAppli
           { consumer: ENGAGEMENT_PROJECTION_CONSUMER, parse: parseEvent, idempotent: false },
           async (event) => {
             if (!isEvent(event, EngagementCreatedV1)) return;
+            // A late or replayed event of an erased organisation must not bring it back.
+            if (await this.eraser.isErased(event.organisationId)) return;
             await this.idempotency.handleOnce(event.id, ENGAGEMENT_PROJECTION_CONSUMER, () =>
               this.engagements.applyCreated(event),
             );

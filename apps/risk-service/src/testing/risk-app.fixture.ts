@@ -169,6 +169,9 @@ export async function startRiskApp(overrides: ConfigSource = {}): Promise<RiskTe
     JWT_JWKS: JSON.stringify(minter.jwks),
     MASTER_KEYS: `test-key:${generateMasterKey()}`,
     ENGAGEMENT_EVENTS_GROUP_ID: uniqueName('risk-engagements'),
+    // Erasure requests are consumed only by the tests that ask for it (on a topic of their own).
+    IDENTITY_EVENTS_GROUP_ID: uniqueName('risk-identity'),
+    CONSUME_IDENTITY_EVENTS: 'false',
     OUTBOX_POLL_MS: '50',
     ...overrides,
   };

@@ -13,6 +13,7 @@ import {
   type TrellisEvent,
 } from '@trellis/contracts';
 import { CONFIG } from '@trellis/platform-config';
+import { OrganisationEraser } from '@trellis/platform-erasure';
 import { IdempotentConsumer, KAFKA_CLIENT, KafkaEventConsumer } from '@trellis/platform-kafka';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { TrainingConfig } from '../config';
@@ -36,7 +37,7 @@ const HANDLED = new Set<string>([
  * projection and creates (activation) or revises (amendment) the training plans. Messages go
  * through `KafkaEventConsumer` (validated, retried, dead-lettered); handled events are applied
  * once per event id through `IdempotentConsumer` (`processed_events`); others are acknowledged
- * without a marker.
+ * without a marker. Events of an erased organisation are ignored (`OrganisationEraser.isErased`).
  */
 @Injectable()
 export class EngagementEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -48,6 +49,7 @@ export class EngagementEventsConsumer implements OnApplicationBootstrap, OnAppli
     private readonly engagements: KnownEngagementsService,
     private readonly plans: TrainingPlansService,
     private readonly idempotency: IdempotentConsumer,
+    private readonly eraser: OrganisationEraser,
     @Inject(CONFIG) private readonly config: TrainingConfig,
   ) {}
 
@@ -71,6 +73,10 @@ export class EngagementEventsConsumer implements OnApplicationBootstrap, OnAppli
           { consumer: ENGAGEMENT_EVENTS_CONSUMER, parse: parseEvent, idempotent: false },
           async (event) => {
             if (!HANDLED.has(event.type)) return;
+            // A late or replayed event of an erased organisation must not bring it back.
+            if (event.organisationId && (await this.eraser.isErased(event.organisationId))) {
+              return;
+            }
             await this.idempotency.handleOnce(event.id, ENGAGEMENT_EVENTS_CONSUMER, () =>
               this.apply(event),
             );

@@ -190,6 +190,9 @@ export async function startTrainingApp(overrides: ConfigSource = {}): Promise<Tr
     JWT_JWKS: JSON.stringify(minter.jwks),
     MASTER_KEYS: `test-key:${generateMasterKey()}`,
     ENGAGEMENT_EVENTS_GROUP_ID: uniqueName('training-engagements'),
+    // Erasure requests are consumed only by the tests that ask for it (on a topic of their own).
+    IDENTITY_EVENTS_GROUP_ID: uniqueName('training-identity'),
+    CONSUME_IDENTITY_EVENTS: 'false',
     OUTBOX_POLL_MS: '50',
     ...overrides,
   };

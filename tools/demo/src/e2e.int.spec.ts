@@ -58,6 +58,7 @@ describe('the demo engagement end to end through the gateway', () => {
   }
 
   let directory: Awaited<ReturnType<typeof seedDemoData>>;
+  let engagementId: string | undefined;
 
   it(
     "npm start's demo seeds desks, organisations in and out of desk scope and users for every role, idempotently, and says where the API is",
@@ -131,6 +132,7 @@ describe('the demo engagement end to end through the gateway', () => {
           },
         });
 
+        engagementId = summary.engagementId;
         // Each phase, in order, as the engagement service showed it through the gateway.
         expect(summary.phases.map((p) => p.phase)).toEqual([
           'agreement',
@@ -260,5 +262,177 @@ describe('the demo engagement end to end through the gateway', () => {
         expect(JSON.stringify(log)).not.toMatch(/Fictitious|Tierra Viva|\.example/);
       }),
     6 * 60_000,
+  );
+
+  it(
+    'refuses, through the gateway and the real services, every access it must refuse — with the right status — and audits each',
+    () =>
+      reported(async () => {
+        const running = system as RunningSystem;
+        const id = engagementId as string;
+        const admin = await client.login(running.adminUsername, running.adminPassword);
+        const startSeq = (await admin.get<Array<{ seq: number }>>('/api/admin/audit?limit=1000'))
+          .map((e) => e.seq)
+          .reduce((a, b) => Math.max(a, b), 0);
+        const raw = async (method: string, path: string, token?: string, body?: string) => {
+          const res = await fetch(`${running.gatewayUrl}${path}`, {
+            method,
+            headers: {
+              ...(token ? { authorization: `Bearer ${token}` } : {}),
+              ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            },
+            ...(body !== undefined ? { body } : {}),
+          });
+          const json = (await res.json().catch(() => ({}))) as {
+            error?: { code?: string; fields?: Array<{ path: string }> };
+          };
+          return { status: res.status, code: json.error?.code, fields: json.error?.fields ?? [] };
+        };
+        const token = async (username: string) =>
+          (await client.login(username, PASSWORD)).bearerToken;
+        const engagementPath = `/api/engagement/engagements/${id}`;
+        const tierraViva = directory.organisations['tierra-viva']?.id;
+
+        // No token, and a tampered token (roles changed after signing).
+        expect(await raw('GET', engagementPath)).toMatchObject({
+          status: 401,
+          code: 'UNAUTHENTICATED',
+        });
+        const [h, p, sig] = (await token('analyst.demo')).split('.');
+        const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<
+          string,
+          unknown
+        >;
+        const forged = Buffer.from(JSON.stringify({ ...claims, roles: ['admin'] })).toString(
+          'base64url',
+        );
+        expect(await raw('GET', '/api/admin/users', `${h}.${forged}.${sig}`)).toMatchObject({
+          status: 401,
+        });
+
+        // Wrong role: an analyst reads identifiable engagement records; a defender creates a desk.
+        expect(await raw('GET', engagementPath, await token('analyst.demo'))).toMatchObject({
+          status: 403,
+          code: 'FORBIDDEN',
+        });
+        const defenderOther = await token('defender.voces-libres');
+        expect(
+          await raw(
+            'POST',
+            '/api/engagement/desks',
+            defenderOther,
+            JSON.stringify({ id: 'desk-x', name: 'X', countries: ['PE'] }),
+          ),
+        ).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+
+        // Another organisation's records: a defender of another organisation, in the same desk.
+        expect(await raw('GET', engagementPath, defenderOther)).toMatchObject({
+          status: 404,
+          code: 'NOT_FOUND',
+        });
+        expect(
+          await raw('GET', `/api/engagement/organisations/${tierraViva}`, defenderOther),
+        ).toMatchObject({
+          status: 404,
+          code: 'NOT_FOUND',
+        });
+        // Another unit's engagement: the East Africa desk's officer and program manager.
+        expect(await raw('GET', engagementPath, await token('officer.eastafrica'))).toMatchObject({
+          status: 404,
+          code: 'NOT_FOUND',
+        });
+        expect(
+          await raw(
+            'GET',
+            `/api/coaching/engagements/${id}/timeline`,
+            await token('pm.eastafrica'),
+          ),
+        ).toMatchObject({
+          status: 404,
+        });
+        // The engagement's own defender still reads it (the refusals are about scope, not a fault).
+        expect((await raw('GET', engagementPath, await token('defender.tierra-viva'))).status).toBe(
+          200,
+        );
+
+        // Bad input through the gateway: the service's clear 4xx with the field, never a 500.
+        const pm = await token('pm.americas');
+        const badCountry = await raw(
+          'POST',
+          '/api/engagement/organisations',
+          pm,
+          JSON.stringify({
+            name: 'X',
+            contacts: [],
+            country: 'XX',
+            setting: 'urban',
+            focusAreas: [],
+            size: 'small',
+          }),
+        );
+        expect(badCountry.status).toBeGreaterThanOrEqual(400);
+        expect(badCountry.status).toBeLessThan(500);
+        const missing = await raw('POST', '/api/engagement/engagements', pm, JSON.stringify({}));
+        expect(missing).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+        expect(missing.fields.map((f) => f.path)).toContain('organisationId');
+        expect(
+          await raw('POST', '/api/engagement/engagements', pm, '{"organisationId":'),
+        ).toMatchObject({
+          status: 400,
+          code: 'MALFORMED_JSON',
+        });
+        expect(await raw('PUT', `/api/risk/threats/thr-none/steps/9`, pm, '{}')).toMatchObject({
+          status: 400,
+        });
+
+        // Brute force: repeated wrong passwords lock the account (423), even for the right one.
+        const attempts: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          const res = await fetch(`${running.gatewayUrl}/api/identity/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              username: 'defender.rainbow-shield',
+              password: `guess number ${i}`,
+            }),
+          });
+          attempts.push(res.status);
+        }
+        expect(attempts).toEqual([401, 401, 401, 401, 423, 423]);
+
+        // Every refusal is in the audit trail, with who, what, from where and the outcome.
+        const entries = (
+          await admin.get<
+            Array<{
+              seq: number;
+              path?: string;
+              status: number;
+              code?: string;
+              detail?: string;
+              ip: string;
+              actor: { userId?: string };
+            }>
+          >(`/api/admin/audit?afterSeq=${startSeq}&limit=1000`)
+        ).filter((e) => e.status >= 400);
+        const seen = (path: string, status: number) =>
+          entries.some((e) => e.path === path && e.status === status && e.ip.length > 0);
+        expect(seen(engagementPath, 401)).toBe(true);
+        expect(seen('/api/admin/users', 401)).toBe(true);
+        expect(seen(engagementPath, 403)).toBe(true);
+        expect(seen('/api/engagement/desks', 403)).toBe(true);
+        expect(seen(engagementPath, 404)).toBe(true);
+        expect(seen(`/api/engagement/organisations/${tierraViva}`, 404)).toBe(true);
+        expect(seen('/api/engagement/engagements', 400)).toBe(true);
+        expect(
+          entries
+            .filter((e) => e.path === '/api/identity/login' && e.status === 423)
+            .map((e) => e.detail),
+        ).toEqual(['account-locked-now', 'locked']);
+        expect(
+          entries.find((e) => e.path === engagementPath && e.status === 403)?.actor.userId,
+        ).toBe(directory.users['analyst.demo']?.id);
+        expect((await admin.get<{ ok: boolean }>('/api/admin/audit/verification')).ok).toBe(true);
+      }),
+    3 * 60_000,
   );
 });

@@ -186,6 +186,11 @@ export class GatewayClient {
 /** One person's session: their bearer token, refreshed once when a request answers 401. */
 export class UserSession {
   private accessToken: string;
+
+  /** The current access token (for tests that send raw requests). */
+  get bearerToken(): string {
+    return this.accessToken;
+  }
   private refreshToken: string;
   /** The logged-in user (id, roles, unit, organisation). */
   readonly user: SessionUser;

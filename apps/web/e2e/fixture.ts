@@ -17,11 +17,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-/* eslint-disable @nx/enforce-module-boundaries -- the browser tests reuse the demo's
-   end-to-end harness (tools/demo, test code only, never bundled): see apps/web/README.md */
-import { seedDemoData, type DemoDirectory } from '../../../tools/demo/src/demo-data';
-import { GatewayClient, type UserSession } from '../../../tools/demo/src/gateway.client';
 import {
+  GatewayClient,
+  seedDemoData,
+  startSystem,
+  type DemoDirectory,
+  type RunningSystem,
+  type UserSession,
   agreementTerms,
   assessRisk,
   assessThreat,
@@ -37,9 +39,7 @@ import {
   untilKnown,
   type ScenarioTiming,
   type Versioned,
-} from '../../../tools/demo/src/scenario.actions';
-import { startSystem, type RunningSystem } from '../../../tools/demo/src/testing/system.fixture';
-/* eslint-enable @nx/enforce-module-boundaries */
+} from '@trellis/demo-kit';
 
 /** What the browser tests know of the prepared system. */
 export interface WebFixture {

@@ -5,13 +5,17 @@ import {
   DEMO_USERS,
   SCENARIO_CAST,
   seedDemoData,
-} from './demo-data';
-import { GatewayClient, isGatewayError } from './gateway.client';
-import { formatScenarioEvent } from './progress';
-import { runScenario, type ScenarioEvent, type ScenarioSummary } from './scenario';
-import type { InboxNotification } from './scenario.monitor';
-import { readEngagementEvents } from './testing/event-log';
-import { startSystem, type RunningSystem } from './testing/system.fixture';
+  GatewayClient,
+  isGatewayError,
+  formatScenarioEvent,
+  runScenario,
+  type ScenarioEvent,
+  type ScenarioSummary,
+  type InboxNotification,
+  readEngagementEvents,
+  startSystem,
+  type RunningSystem,
+} from '@trellis/demo-kit';
 
 /*
  * The demo's path end to end on the real servers: every app as a real process (as `npm start`

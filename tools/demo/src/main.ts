@@ -1,7 +1,12 @@
-import { DEFAULT_DEMO_PASSWORD, DEMO_USERS, seedDemoData } from './demo-data';
-import { GatewayClient } from './gateway.client';
-import { formatScenarioEvent, formatSummary } from './progress';
-import { runScenario } from './scenario';
+import {
+  DEFAULT_DEMO_PASSWORD,
+  DEMO_USERS,
+  seedDemoData,
+  GatewayClient,
+  formatScenarioEvent,
+  formatSummary,
+  runScenario,
+} from '@trellis/demo-kit';
 
 /*
  * `npm start`'s demo (run by tools/scripts/start.mjs once every app is ready): seeds the demo

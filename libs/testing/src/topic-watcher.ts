@@ -97,9 +97,11 @@ export class TopicWatcher {
     return this.waitFor((r) => r.event.type === type && r.key === key, timeoutMs);
   }
 
-  /** Every event received so far. */
-  all(): readonly ReceivedEvent[] {
-    return this.received;
+  /** Every event received so far; with `type` (and `key`), those of that type (and key). */
+  all(type?: string, key?: string): ReceivedEvent[] {
+    return this.received.filter(
+      (r) => (type === undefined || r.event.type === type) && (key === undefined || r.key === key),
+    );
   }
 
   async stop(): Promise<void> {

@@ -1,14 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   createEvent,
-  decodeEvent,
   EngagementCreatedV1,
   EscalationRaisedV1,
   ProgramManagerAssignedV1,
   ReminderDueV1,
   TOPICS,
   type EventEnvelope,
-  type TrellisEvent,
 } from '@trellis/contracts';
 import { bearer, TokenMinter } from '@trellis/platform-auth';
 import { generateMasterKey } from '@trellis/platform-crypto';
@@ -19,7 +17,7 @@ import {
   testKafka,
   uniqueName,
 } from '@trellis/testing';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
 import { createCoachingApp, type ConfigSource } from '../app.module';
 
@@ -31,79 +29,9 @@ export interface CallResult {
   json: Record<string, unknown>;
 }
 
-/** One event as it arrived on Kafka. */
-export interface ReceivedEvent {
-  key: string;
-  value: string;
-  event: TrellisEvent;
-}
+import { TopicWatcher, type ReceivedEvent } from '@trellis/testing';
 
-/**
- * Watches topics from their current end with a fresh consumer group (seeks to the high
- * watermarks read in `start()`, so nothing published after `start()` is missed).
- */
-export class TopicWatcher {
-  private readonly received: ReceivedEvent[] = [];
-
-  private constructor(private readonly consumer: Consumer) {}
-
-  static async start(kafka: Kafka, topics: string[]): Promise<TopicWatcher> {
-    const admin = kafka.admin();
-    await admin.connect();
-    const offsets: { topic: string; partition: number; high: string }[] = [];
-    try {
-      for (const topic of topics) {
-        for (const o of await admin.fetchTopicOffsets(topic)) offsets.push({ topic, ...o });
-      }
-    } finally {
-      await admin.disconnect();
-    }
-    const consumer = kafka.consumer({
-      groupId: uniqueName('coaching-it'),
-      sessionTimeout: 10_000,
-      heartbeatInterval: 500,
-      maxWaitTimeInMs: 100,
-    });
-    const watcher = new TopicWatcher(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: false });
-    await consumer.run({
-      eachMessage: ({ message }) => {
-        const value = message.value?.toString('utf8') ?? '';
-        watcher.received.push({
-          key: message.key?.toString('utf8') ?? '',
-          value,
-          event: decodeEvent(value),
-        });
-        return Promise.resolve();
-      },
-    });
-    for (const { topic, partition, high } of offsets) {
-      consumer.seek({ topic, partition, offset: high });
-    }
-    return watcher;
-  }
-
-  /** Waits for the event of `type` with this aggregate key (engagement id). */
-  async waitForType(type: string, key: string, timeoutMs = 20_000): Promise<ReceivedEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.received.find((r) => r.event.type === type && r.key === key);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`event ${type} did not arrive in time`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  /** Every event of `type` for this key received so far. */
-  all(type: string, key: string): ReceivedEvent[] {
-    return this.received.filter((r) => r.event.type === type && r.key === key);
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
-  }
-}
+export { TopicWatcher, type ReceivedEvent };
 
 /** An engagement as the tests set it up through `engagement.engagement.created`. */
 export interface TestEngagement {

@@ -1,9 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { decodeEvent, TOPICS, type TrellisEvent } from '@trellis/contracts';
+import { TOPICS } from '@trellis/contracts';
 import { bearer, TokenMinter } from '@trellis/platform-auth';
 import { generateMasterKey } from '@trellis/platform-crypto';
 import { mongoUrlForDatabase, resolveEndpoints, testKafka, uniqueName } from '@trellis/testing';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
 import { createEngagementApp, type ConfigSource } from '../app.module';
 
@@ -15,97 +15,9 @@ export interface CallResult {
   json: Record<string, unknown>;
 }
 
-/** One event as it arrived on Kafka. */
-export interface ReceivedEvent {
-  key: string;
-  value: string;
-  headers: Record<string, string>;
-  event: TrellisEvent;
-}
+import { TopicWatcher, type ReceivedEvent } from '@trellis/testing';
 
-/**
- * Watches a topic from its current end with a fresh consumer group: it seeks to the high
- * watermarks read in `start()`, so nothing published after `start()` is missed and nothing
- * older is read.
- */
-export class TopicWatcher {
-  private readonly received: ReceivedEvent[] = [];
-
-  private constructor(private readonly consumer: Consumer) {}
-
-  static async start(kafka: Kafka, topic: string): Promise<TopicWatcher> {
-    const admin = kafka.admin();
-    await admin.connect();
-    let offsets: { partition: number; high: string }[];
-    try {
-      offsets = await admin.fetchTopicOffsets(topic);
-    } finally {
-      await admin.disconnect();
-    }
-    const consumer = kafka.consumer({
-      groupId: uniqueName('engagement-it'),
-      sessionTimeout: 10_000,
-      heartbeatInterval: 500,
-      // Short fetch long-polls, so stop() does not wait seconds for an idle fetch to return.
-      maxWaitTimeInMs: 100,
-    });
-    const watcher = new TopicWatcher(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: false });
-    await consumer.run({
-      eachMessage: ({ message }) => {
-        const value = message.value?.toString('utf8') ?? '';
-        watcher.received.push({
-          key: message.key?.toString('utf8') ?? '',
-          value,
-          headers: Object.fromEntries(
-            Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
-          ),
-          // Validates the event against its contract (type@version) as a consumer would.
-          event: decodeEvent(value),
-        });
-        return Promise.resolve();
-      },
-    });
-    // Start from the end as it was before the app started, whenever the group join completes
-    // (kafkajs applies seeks once the partitions are assigned), so nothing is missed.
-    for (const { partition, high } of offsets) consumer.seek({ topic, partition, offset: high });
-    return watcher;
-  }
-
-  /** Every delivery of the event with this id so far. */
-  deliveries(eventId: string): ReceivedEvent[] {
-    return this.received.filter((r) => r.event.id === eventId);
-  }
-
-  /** Waits until an event matching `predicate` has arrived; returns its first delivery. */
-  async waitFor(
-    predicate: (received: ReceivedEvent) => boolean,
-    timeoutMs = 20_000,
-  ): Promise<ReceivedEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.received.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error('the expected event did not arrive in time');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  /** Waits for the event of `type` whose Kafka key (aggregate id) is `key`. */
-  waitForType(type: string, key: string, timeoutMs?: number): Promise<ReceivedEvent> {
-    return this.waitFor((r) => r.event.type === type && r.key === key, timeoutMs);
-  }
-
-  /** Every event received so far. */
-  all(): readonly ReceivedEvent[] {
-    return this.received;
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
-  }
-}
+export { TopicWatcher, type ReceivedEvent };
 
 /** The engagement service booted on the real servers, with its own databases. */
 export interface EngagementTestApp {

@@ -1,14 +1,14 @@
+import { TopicWatcher } from '@trellis/testing';
 import {
   createEvent,
   eventKey,
   OrganisationErasureCompletedV1,
   OrganisationErasureRequestedV1,
-  parseEvent,
   type EventOf,
   type OrganisationPurgedV1,
   type TrellisEvent,
 } from '@trellis/contracts';
-import type { Consumer, Kafka, RecordMetadata } from 'kafkajs';
+import type { Kafka, RecordMetadata } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
 /*
@@ -82,59 +82,36 @@ type PurgedEvent = EventOf<typeof OrganisationPurgedV1>;
 
 /**
  * Collects the `identity.organisation.purged` reports published on a topic from the moment it
- * started (a fresh group seeking to the current end), validated against their contract.
+ * started (the shared {@link TopicWatcher}: a fresh group seeking to the current end),
+ * validated against their contract.
  */
 export class PurgedReportsWatcher {
-  private readonly received: PurgedEvent[] = [];
-
-  private constructor(private readonly consumer: Consumer) {}
+  private constructor(private readonly watcher: TopicWatcher) {}
 
   static async start(kafka: Kafka, topic: string): Promise<PurgedReportsWatcher> {
-    const admin = kafka.admin();
-    await admin.connect();
-    let offsets: { partition: number; high: string }[];
-    try {
-      offsets = await admin.fetchTopicOffsets(topic);
-    } finally {
-      await admin.disconnect();
-    }
-    const consumer = kafka.consumer({
-      groupId: `purged-watch-${randomUUID()}`,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 500,
-      maxWaitTimeInMs: 100,
-    });
-    const watcher = new PurgedReportsWatcher(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: false });
-    await consumer.run({
-      eachMessage: ({ message }) => {
-        const event = parseEvent(JSON.parse(message.value?.toString('utf8') ?? 'null'));
-        if (event.type === 'identity.organisation.purged') watcher.received.push(event);
-        return Promise.resolve();
-      },
-    });
-    for (const { partition, high } of offsets) consumer.seek({ topic, partition, offset: high });
-    return watcher;
+    return new PurgedReportsWatcher(await TopicWatcher.start(kafka, topic));
   }
 
   /** Every report on the request received so far (deliveries, not distinct events). */
   reports(erasureRequestId: string): PurgedEvent[] {
-    return this.received.filter((e) => e.payload.erasureRequestId === erasureRequestId);
+    return this.watcher
+      .all('identity.organisation.purged')
+      .map((r) => r.event as PurgedEvent)
+      .filter((e) => e.payload.erasureRequestId === erasureRequestId);
   }
 
   /** Waits for the first report on the request. */
   async waitFor(erasureRequestId: string, timeoutMs = 20_000): Promise<PurgedEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const [found] = this.reports(erasureRequestId);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no report on ${erasureRequestId} in time`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const found = await this.watcher.waitFor(
+      (r) =>
+        r.event.type === 'identity.organisation.purged' &&
+        (r.event).payload.erasureRequestId === erasureRequestId,
+      timeoutMs,
+    );
+    return found.event as PurgedEvent;
   }
 
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
+  stop(): Promise<void> {
+    return this.watcher.stop();
   }
 }

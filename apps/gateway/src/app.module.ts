@@ -2,20 +2,15 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ERROR_CODES } from '@trellis/contracts';
-import { AuthModule } from '@trellis/platform-auth';
-import { CONFIG, ConfigModule, loadConfig } from '@trellis/platform-config';
+import { loadConfig } from '@trellis/platform-config';
+import { ApiError } from '@trellis/platform-http';
+import type { Logger } from '@trellis/platform-logging';
 import {
-  ApiError,
-  createHttpApp,
-  HealthModule,
-  OpenApiModule,
-  registerErrorCodes,
-} from '@trellis/platform-http';
-import { checkKafka, createKafkaClient, KafkaModule } from '@trellis/platform-kafka';
-import { createLogger, LOGGER, LoggingModule, type Logger } from '@trellis/platform-logging';
-import { getModelToken, MONGO_CONNECTION, MongoHealth, MongoModule } from '@trellis/platform-mongo';
-import { KafkaEventPublisher, OutboxModule, type OutboxSource } from '@trellis/platform-outbox';
+  createServiceApp,
+  platformImports,
+  type ConfigSource,
+  type ServiceKit,
+} from '@trellis/platform-service';
 import { createHash } from 'node:crypto';
 import { installAuditHook } from './audit/audit.hook';
 import { AuditModule } from './audit/audit.module';
@@ -29,8 +24,7 @@ import { DocsController } from './proxy/docs.controller';
 import { ProxyModule } from './proxy/proxy.module';
 import { WebController } from './web/web.controller';
 
-/** Source of the configuration: `process.env` in production, a plain object in tests. */
-export type ConfigSource = Record<string, string | undefined>;
+export type { ConfigSource };
 
 /**
  * The gateway: the one public entry of Trellis. Identity (users, login, tokens, JWKS), the
@@ -38,69 +32,35 @@ export type ConfigSource = Record<string, string | undefined>;
  * rate limits and security headers, the hash-chained audit trail of every API request, and
  * organisation erasure.
  */
+/** The gateway's platform wiring (see `platformImports`): it verifies its own tokens. */
+export const GATEWAY_SERVICE: ServiceKit<GatewayConfig> = {
+  name: SERVICE_NAME,
+  title: 'Trellis gateway',
+  schema: gatewayConfigSchema,
+  // The signing key's public part and the keys being rotated out.
+  auth: (c) => ({
+    issuer: c.JWT_ISSUER,
+    audience: c.JWT_AUDIENCE,
+    jwks: {
+      keys: [
+        publicJwk(c.TOKEN_SIGNING_PRIVATE_JWK),
+        ...((c.TOKEN_EXTRA_JWKS?.['keys'] as Record<string, unknown>[] | undefined) ?? []).map(
+          publicJwk,
+        ),
+      ],
+    },
+  }),
+  kafka: (c) => ({ groupId: c.ERASURE_EVENTS_GROUP_ID }),
+  outbox: { models: [ERASURE_MODELS], modelNames: [ERASURE_REQUEST_MODEL] },
+};
+
 @Module({})
 export class AppModule {
   static forRoot(source: ConfigSource = process.env): DynamicModule {
-    const config = loadConfig(gatewayConfigSchema, source);
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(gatewayConfigSchema, source),
-        LoggingModule.forRoot({ service: SERVICE_NAME, level: config.LOG_LEVEL }),
-        MongoModule.forRootAsync({
-          inject: [CONFIG],
-          useFactory: (c: GatewayConfig) => ({
-            url: c.MONGO_URL,
-            dbName: c.MONGO_DB,
-            appName: SERVICE_NAME,
-          }),
-        }),
-        // The gateway verifies its own tokens (the signing key's public part and rotated keys).
-        AuthModule.forRootAsync({
-          inject: [CONFIG],
-          useFactory: (c: GatewayConfig) => ({
-            issuer: c.JWT_ISSUER,
-            audience: c.JWT_AUDIENCE,
-            jwks: {
-              keys: [
-                publicJwk(c.TOKEN_SIGNING_PRIVATE_JWK),
-                ...(
-                  (c.TOKEN_EXTRA_JWKS?.['keys'] as Record<string, unknown>[] | undefined) ?? []
-                ).map(publicJwk),
-              ],
-            },
-          }),
-        }),
-        KafkaModule.forRootAsync({
-          inject: [CONFIG],
-          useFactory: (c: GatewayConfig) => ({
-            clientId: SERVICE_NAME,
-            brokers: c.KAFKA_BROKERS,
-            groupId: c.ERASURE_EVENTS_GROUP_ID,
-          }),
-          mongoConnection: MONGO_CONNECTION,
-        }),
-        OutboxModule.forRootAsync({
-          imports: [ERASURE_MODELS],
-          inject: [CONFIG, LOGGER, getModelToken(ERASURE_REQUEST_MODEL)],
-          useFactory: (c: GatewayConfig, logger: Logger, ...sources: OutboxSource[]) => ({
-            sources,
-            publisher: new KafkaEventPublisher(
-              createKafkaClient({ clientId: SERVICE_NAME, brokers: c.KAFKA_BROKERS, logger }),
-            ),
-            logger: logger.child({ component: 'outbox' }),
-            pollIntervalMs: c.OUTBOX_POLL_MS,
-            autoStart: c.OUTBOX_AUTOSTART,
-          }),
-        }),
-        HealthModule.forRoot({
-          inject: [MongoHealth, CONFIG],
-          useFactory: (mongo: MongoHealth, c: GatewayConfig) => [
-            { name: 'mongodb', check: () => mongo.check() },
-            { name: 'kafka', check: () => checkKafka(c.KAFKA_BROKERS) },
-          ],
-        }),
-        OpenApiModule.forRoot({ title: 'Trellis gateway', version: '0.1.0' }),
+        ...platformImports(GATEWAY_SERVICE, source),
         AuditModule,
         IdentityModule,
         ErasureModule,
@@ -137,18 +97,12 @@ export async function createGatewayApp(
   logger?: Logger,
 ): Promise<{ app: NestFastifyApplication; config: GatewayConfig; logger: Logger }> {
   const config = loadConfig(gatewayConfigSchema, source);
-  registerErrorCodes(ERROR_CODES);
-  const appLogger = logger ?? createLogger({ service: SERVICE_NAME, level: config.LOG_LEVEL });
-
-  @Module({ imports: [AppModule.forRoot(source)] })
-  class GatewayModule {}
-
-  const app = await createHttpApp(GatewayModule, {
-    service: SERVICE_NAME,
-    bodyLimit: config.HTTP_BODY_LIMIT_BYTES,
-    logger: appLogger,
-    trustProxy: config.TRUST_PROXY,
-  });
+  const { app, logger: appLogger } = await createServiceApp(
+    GATEWAY_SERVICE,
+    AppModule.forRoot(source),
+    source,
+    { ...(logger ? { logger } : {}), trustProxy: config.TRUST_PROXY },
+  );
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {

@@ -1,3 +1,4 @@
+import { TOPICS } from '@trellis/contracts';
 import { baseServiceEnv, env } from '@trellis/platform-config';
 import { z } from 'zod';
 
@@ -88,6 +89,8 @@ export const gatewayConfigSchema = baseServiceEnv.extend({
     ]),
   ERASURE_EVENTS_GROUP_ID: env.string('gateway.erasure'),
   CONSUME_ERASURE_EVENTS: env.bool(true),
+  /** Prefix of the identity topic's name (tests isolate their erasures with it). */
+  TOPIC_PREFIX: z.string().default(''),
   OUTBOX_POLL_MS: env.int(10, 60_000, 200),
   OUTBOX_AUTOSTART: env.bool(true),
   TRUST_PROXY: env.bool(false),
@@ -97,6 +100,11 @@ export const gatewayConfigSchema = baseServiceEnv.extend({
 
 /** The validated configuration. */
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+/** The identity topic (erasure requests and reports), with `TOPIC_PREFIX`. */
+export function identityTopic(config: GatewayConfig): string {
+  return `${config.TOPIC_PREFIX}${TOPICS.identity}`;
+}
 
 /** The internal address of each routed context. */
 export function serviceUrls(config: GatewayConfig): Record<RoutedContext, string> {

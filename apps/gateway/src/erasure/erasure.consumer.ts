@@ -4,11 +4,11 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { isEvent, OrganisationPurgedV1, parseEvent, TOPICS } from '@trellis/contracts';
+import { isEvent, OrganisationPurgedV1, parseEvent } from '@trellis/contracts';
 import { CONFIG } from '@trellis/platform-config';
 import { KAFKA_CLIENT, KafkaEventConsumer } from '@trellis/platform-kafka';
 import type { Consumer, Kafka } from 'kafkajs';
-import type { GatewayConfig } from '../config';
+import { identityTopic, type GatewayConfig } from '../config';
 import { ErasureService } from './erasure.service';
 
 /** Idempotency name of the consumer (never rename: events would look new). */
@@ -38,7 +38,7 @@ export class ErasureConsumer implements OnApplicationBootstrap, OnApplicationShu
     });
     this.consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topics: [TOPICS.identity], fromBeginning: true });
+    await consumer.subscribe({ topics: [identityTopic(this.config)], fromBeginning: true });
     await consumer.run({
       eachMessage: ({ topic, partition, message }) =>
         this.events.process(

@@ -6,7 +6,7 @@ import {
   SERVICE_IDS,
   TOPICS,
 } from '@trellis/contracts';
-import { testKafka, TopicWatcher, uniqueName } from '@trellis/testing';
+import { createTestTopics, testKafka, TopicWatcher, uniqueName } from '@trellis/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { startGateway, type GatewayTestApp } from '../testing/gateway-app.fixture';
 
@@ -26,10 +26,17 @@ describe('organisation erasure', () => {
   let producer: Producer;
   let identity: TopicWatcher;
 
+  // A topic of this run only: services of other systems on the same Kafka never see it.
+  const prefix = `${uniqueName('gw')}.`;
+  const topic = `${prefix}${TOPICS.identity}`;
+  let topics: { deleteAll(): Promise<void> };
+
   beforeAll(async () => {
     kafka = testKafka();
-    identity = await TopicWatcher.start(kafka, TOPICS.identity);
+    topics = await createTestTopics(kafka, [{ topic, numPartitions: 2 }]);
+    identity = await TopicWatcher.start(kafka, topic);
     gw = await startGateway({
+      TOPIC_PREFIX: prefix,
       CONSUME_ERASURE_EVENTS: 'true',
       ERASURE_PARTICIPANTS: PARTICIPANTS.join(','),
     });
@@ -41,6 +48,7 @@ describe('organisation erasure', () => {
     await producer.disconnect();
     await identity.stop();
     await gw.close();
+    await topics.deleteAll();
   });
 
   const purged = async (
@@ -61,7 +69,7 @@ describe('organisation erasure', () => {
       },
     });
     await producer.send({
-      topic: TOPICS.identity,
+      topic,
       messages: [{ key: eventKey(event), value: encodeEvent(event) }],
     });
     return event;

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   OrganisationErasureCompletedV1,
   OrganisationErasureRequestedV1,
+  type AnyEventDefinition,
   type EventOf,
   type OrganisationPurgedV1,
 } from '@trellis/contracts';
@@ -10,10 +11,15 @@ import { CONFIG } from '@trellis/platform-config';
 import { ApiError } from '@trellis/platform-http';
 import { LOGGER, type Logger } from '@trellis/platform-logging';
 import { InjectModel } from '@trellis/platform-mongo';
-import { documentWithOutbox, outboxEvent, withOutbox } from '@trellis/platform-outbox';
+import {
+  documentWithOutbox,
+  outboxEvent,
+  withOutbox,
+  type OutboxEvent,
+} from '@trellis/platform-outbox';
 import type { Model } from 'mongoose';
 import { createHash, randomInt, randomUUID } from 'node:crypto';
-import { SERVICE_NAME, type GatewayConfig } from '../config';
+import { identityTopic, SERVICE_NAME, type GatewayConfig } from '../config';
 import { IdentityService } from '../identity/identity.service';
 import {
   ERASURE_REQUEST_MODEL,
@@ -102,7 +108,7 @@ export class ErasureService {
         { path: 'confirmationCode', message: 'is wrong' },
       ]);
     }
-    const event = outboxEvent(OrganisationErasureRequestedV1, {
+    const event = this.onIdentityTopic(OrganisationErasureRequestedV1, {
       organisationId: current.organisationId,
       actor: { kind: 'user', id: admin.id, role: 'admin' },
       payload: { erasureRequestId, organisationId: current.organisationId },
@@ -148,7 +154,7 @@ export class ErasureService {
     if (!this.config.ERASURE_PARTICIPANTS.every((s) => reported.has(s))) return;
     // Removing the users is idempotent; the status change and the event are one update.
     const usersRemoved = await this.identity.removeOrganisationUsers(doc.organisationId);
-    const event = outboxEvent(OrganisationErasureCompletedV1, {
+    const event = this.onIdentityTopic(OrganisationErasureCompletedV1, {
       organisationId: doc.organisationId,
       actor: { kind: 'service', id: SERVICE_NAME },
       payload: { erasureRequestId, organisationId: doc.organisationId },
@@ -163,6 +169,14 @@ export class ErasureService {
       ),
     );
     this.logger.info({ erasureRequestId }, 'organisation erasure completed');
+  }
+
+  /** An outbox event for the identity topic (with `TOPIC_PREFIX`). */
+  private onIdentityTopic<D extends AnyEventDefinition>(
+    definition: D,
+    input: Parameters<typeof outboxEvent<D>>[1],
+  ): OutboxEvent {
+    return { ...outboxEvent(definition, input), topic: identityTopic(this.config) };
   }
 
   private async find(erasureRequestId: string): Promise<ErasureRequestDocument> {

@@ -26,8 +26,16 @@ export const orchestratorConfigSchema = baseServiceEnv.omit({ MONGO_URL: true })
   TOPIC_PREFIX: z.string().default(''),
   /** Run the Temporal worker in this process (the bridge always runs). */
   WORKER_ENABLED: env.bool(true),
-  /** Workflow executions kept in the worker's sticky cache (memory versus replays). */
-  WORKER_MAX_CACHED_WORKFLOWS: env.int(0, 100_000, 2_000),
+  /**
+   * Workflow executions kept in the worker's sticky cache (memory versus replays: an evicted
+   * engagement replays its history on its next task, which is rare). See README "Benchmark".
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: env.int(0, 100_000, 500),
+  /**
+   * V8 old-space limit (MiB) of the worker's workflow thread. Without it V8 sizes that heap
+   * from the machine's memory and lets garbage pile up (2.7 GiB RSS measured); 0 keeps V8's.
+   */
+  WORKER_WORKFLOW_HEAP_MB: env.int(0, 65_536, 1_024),
   /** A workflow bundle made at build time; workflows are bundled from source when unset. */
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   /** Base URL of the engagement service's internal API (phase changes). */

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** Where the real servers are: environment variables first, then what `infra:up` wrote. */
 export interface InfraEndpoints {
@@ -11,7 +11,17 @@ export interface InfraEndpoints {
   temporalTestServer: string;
 }
 
-export const workspaceRoot = resolve(__dirname, '..', '..', '..');
+/** The workspace root: the nearest folder above this file holding `nx.json` (source or built). */
+export const workspaceRoot = findWorkspaceRoot(__dirname);
+
+function findWorkspaceRoot(start: string): string {
+  for (let dir = start; ; ) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(start, '..', '..', '..');
+    dir = parent;
+  }
+}
 
 interface EndpointsFile {
   mongoUrl: string;

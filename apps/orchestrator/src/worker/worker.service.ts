@@ -8,11 +8,21 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { CONFIG } from '@trellis/platform-config';
 import { LOGGER, type Logger } from '@trellis/platform-logging';
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import type { OrchestratorConfig } from '../config';
 import type { WorkflowActivities } from '@trellis/workflows';
 import { workflowBundlerOptions, workflowsSourcePath } from './workflow-bundle';
 
 export const WORKFLOW_ACTIVITIES = Symbol('WORKFLOW_ACTIVITIES');
+
+/**
+ * Caps the V8 old space of isolates created from now on — the worker's workflow thread, made by
+ * `Worker.create` — at `megabytes` (0: leave V8's default, sized from the machine's memory, under
+ * which the thread's garbage grows its RSS into gigabytes). The main isolate keeps its limit.
+ */
+export function limitWorkflowThreadHeap(megabytes: number): void {
+  if (megabytes > 0) setFlagsFromString(`--max-old-space-size=${Math.floor(megabytes)}`);
+}
 
 /**
  * Hosts the Temporal worker: workflows from a bundle made at build time (WORKFLOW_BUNDLE_PATH)
@@ -33,6 +43,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.WORKER_ENABLED) return;
+    limitWorkflowThreadHeap(this.config.WORKER_WORKFLOW_HEAP_MB);
     this.connection = await NativeConnection.connect({ address: this.config.TEMPORAL_ADDRESS });
     const bundle = this.config.WORKFLOW_BUNDLE_PATH;
     this.worker = await Worker.create({
@@ -54,6 +65,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       {
         taskQueue: this.config.TEMPORAL_TASK_QUEUE,
         cache: this.config.WORKER_MAX_CACHED_WORKFLOWS,
+        workflowHeapMb: this.config.WORKER_WORKFLOW_HEAP_MB || 'V8 default',
       },
       'Temporal worker running',
     );

@@ -11,9 +11,11 @@ import {
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  closeSync,
   createWriteStream,
   existsSync,
   mkdirSync,
+  openSync,
   readFileSync,
   readdirSync,
   rmSync,
@@ -38,6 +40,10 @@ import mongoose from 'mongoose';
  *
  * Every app writes its full output to `<logDir>/<app>.log`, `npm start`'s console goes to
  * `<logDir>/start.log` (kept when asked, e.g. when the test failed).
+ *
+ * With `restartableApps` the harness runs each app itself (same environment, computed by
+ * tools/scripts/lib/apps.mjs) instead of through `npm start` — which stops everything when one
+ * app exits — so a fault test can kill one app and start it again (`restartApp`).
  */
 
 /** A runnable app (project.json `metadata.port`) with its test port. */
@@ -53,6 +59,14 @@ export interface SystemOptions {
   readyTimeoutMs?: number;
   /** Run the demo after the apps, as `npm start` does, with these extra variables. */
   demo?: { env?: Record<string, string> };
+  /**
+   * Run every app as a process of the harness (not under `npm start`, which stops everything
+   * when one app exits), so one app can be killed and restarted ({@link RunningSystem.restartApp});
+   * no demo then.
+   */
+  restartableApps?: boolean;
+  /** Extra variables per app (`{ gateway: { RATE_LIMIT_PER_MINUTE: '100000' } }`), over the harness's. */
+  appEnv?: Record<string, Record<string, string>>;
 }
 
 /** The running system. */
@@ -65,6 +79,11 @@ export interface RunningSystem {
   logDir: string;
   /** Waits until the runner's console output matches `pattern`; returns the output. */
   waitForOutput(pattern: RegExp, timeoutMs: number): Promise<string>;
+  /**
+   * Kills one app (SIGKILL) and starts it again with the same environment; resolves when it is
+   * ready. Only with `restartableApps`.
+   */
+  restartApp(name: string): Promise<void>;
   /** Stops every app; drops the run's databases and groups; removes the logs if `keepLogs` is false. */
   stop(options?: { keepLogs?: boolean }): Promise<void>;
 }
@@ -262,17 +281,155 @@ async function dropDatabases(names: readonly string[]): Promise<void> {
   }
 }
 
+/** The apps' processes, however they were started. */
+interface AppProcesses {
+  /** Signals every process (0: probes); false when none is left. */
+  signal: (signal: NodeJS.Signals | 0) => boolean;
+  /** Resolves when every process exited. */
+  exited: () => Promise<void>;
+  /** Throws when a process the harness expects to run has exited. */
+  alive: () => void;
+  /** What the processes printed on the console (npm start's output). */
+  output: () => string;
+  /** Kills one app's process and starts it again (own processes only). */
+  restart?: (name: string) => Promise<void>;
+}
+
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/** `tools/scripts/start.mjs` running every app (and the demo when asked), as `npm start`. */
+function npmStartProcess(env: NodeJS.ProcessEnv, logDir: string, demo: boolean): AppProcesses {
+  const runnerLog = createWriteStream(join(logDir, 'start.log'));
+  const runner = spawn(
+    process.execPath,
+    [
+      join(workspaceRoot, 'tools', 'scripts', 'start.mjs'),
+      '--no-build',
+      ...(demo ? [] : ['--no-demo']),
+    ],
+    { cwd: workspaceRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  for (const stream of [runner.stdout, runner.stderr]) {
+    stream?.pipe(runnerLog, { end: false });
+    stream?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  }
+  const exited = new Promise<void>((resolve) =>
+    runner.once('exit', () => {
+      runnerLog.end();
+      resolve();
+    }),
+  );
+  const group = runner.pid === undefined ? undefined : -runner.pid;
+  return {
+    signal: (signal) => signalGroup(group, signal),
+    exited: () => exited,
+    alive: () => {
+      if (hasExited(runner)) {
+        throw new Error(`the apps stopped before they were ready (runner exit ${runner.exitCode})`);
+      }
+    },
+    output: () => output,
+  };
+}
+
+function signalGroup(group: number | undefined, signal: NodeJS.Signals | 0): boolean {
+  if (group === undefined) return false;
+  try {
+    process.kill(group, signal);
+    return true;
+  } catch {
+    return false; // every process of the group has exited
+  }
+}
+
+/**
+ * Every app as a process of the harness, with the environment `npm start` gives it (computed by
+ * tools/scripts/lib/apps.mjs) and its output appended to `<logDir>/<app>.log`.
+ */
+function ownAppProcesses(
+  apps: readonly SystemApp[],
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+): AppProcesses {
+  const script = [
+    `import { appEnv, discoverApps } from ${JSON.stringify(join(workspaceRoot, 'tools', 'scripts', 'lib', 'apps.mjs'))};`,
+    `const root = ${JSON.stringify(workspaceRoot)};`,
+    'const apps = discoverApps(root);',
+    'process.stdout.write(JSON.stringify(Object.fromEntries(apps.map((a) => [a.name, appEnv(root, a, apps)]))));',
+  ].join('\n');
+  const computed = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: workspaceRoot,
+    env,
+    encoding: 'utf8',
+  });
+  if (computed.status !== 0) {
+    throw new Error(`computing the apps' environment failed: ${computed.stderr.slice(-2000)}`);
+  }
+  const envs = JSON.parse(computed.stdout) as Record<string, NodeJS.ProcessEnv>;
+  const children = new Map<string, ChildProcess>();
+  const expectedExit = new Set<ChildProcess>();
+  const launch = (app: SystemApp) => {
+    const log = openSync(join(logDir, `${app.name}.log`), 'a');
+    const child = spawn(
+      process.execPath,
+      [
+        '--enable-source-maps',
+        '-r',
+        join(workspaceRoot, 'tools', 'scripts', 'register-aliases.cjs'),
+        join(workspaceRoot, 'dist', 'out-tsc', app.root, 'src', 'main.js'),
+      ],
+      { cwd: workspaceRoot, env: envs[app.name], detached: true, stdio: ['ignore', log, log] },
+    );
+    closeSync(log);
+    children.set(app.name, child);
+  };
+  apps.forEach(launch);
+  const each = (signal: NodeJS.Signals | 0) =>
+    [...children.values()]
+      .map((child) => signalGroup(child.pid === undefined ? undefined : -child.pid, signal))
+      .some(Boolean);
+  const untilExit = (child: ChildProcess) =>
+    hasExited(child)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    signal: (signal) => {
+      if (signal !== 0) [...children.values()].forEach((c) => expectedExit.add(c));
+      return each(signal);
+    },
+    exited: async () => {
+      await Promise.all([...children.values()].map(untilExit));
+    },
+    alive: () => {
+      for (const [name, child] of children) {
+        if (hasExited(child) && !expectedExit.has(child)) {
+          throw new Error(`${name} exited (code ${child.exitCode}); see ${name}.log`);
+        }
+      }
+    },
+    output: () => '',
+    restart: async (name) => {
+      const app = apps.find((a) => a.name === name);
+      const child = children.get(name);
+      if (!app || !child) throw new Error(`no app ${name}`);
+      expectedExit.add(child);
+      signalGroup(child.pid === undefined ? undefined : -child.pid, 'SIGKILL');
+      await untilExit(child);
+      launch(app);
+    },
+  };
+}
+
 async function waitReady(
   apps: readonly SystemApp[],
-  runner: ChildProcess,
+  alive: () => void,
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const pending = new Set(apps.map((a) => a.name));
   while (pending.size > 0) {
-    if (runner.exitCode !== null || runner.signalCode !== null) {
-      throw new Error(`the apps stopped before they were ready (runner exit ${runner.exitCode})`);
-    }
+    alive();
     for (const app of apps) {
       if (!pending.has(app.name)) continue;
       try {
@@ -317,6 +474,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     gateway: { BOOTSTRAP_ADMIN_USERNAME: adminUsername, BOOTSTRAP_ADMIN_PASSWORD: adminPassword },
     orchestrator: { TEMPORAL_TASK_QUEUE: `trellis-capacity-building-${run}` },
   };
+  for (const [name, vars] of Object.entries(options.appEnv ?? {})) {
+    overrides[name] = { ...overrides[name], ...vars };
+  }
   for (const app of apps) {
     const short = app.name.replace(/-service$/, '').replace(/[^a-z0-9]+/g, '_');
     const vars = isolatedVariables(app);
@@ -338,7 +498,6 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
 
   const logDir = join(workspaceRoot, '.data', 'e2e', run);
   mkdirSync(logDir, { recursive: true });
-  const runnerLog = createWriteStream(join(logDir, 'start.log'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TRELLIS_APP_PORT_OFFSET: String(offset),
@@ -347,56 +506,32 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     ...options.demo?.env,
   };
   delete env['NODE_ENV']; // Jest's "test": the apps run as `npm start` runs them
-  const runner = spawn(
-    process.execPath,
-    [
-      join(workspaceRoot, 'tools', 'scripts', 'start.mjs'),
-      '--no-build',
-      ...(options.demo ? [] : ['--no-demo']),
-    ],
-    { cwd: workspaceRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  for (const stream of [runner.stdout, runner.stderr]) {
-    stream?.pipe(runnerLog, { end: false });
-    stream?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  }
-  const exited = new Promise<void>((resolve) => runner.once('exit', () => resolve()));
-
-  const group = runner.pid === undefined ? undefined : -runner.pid;
-  const signalGroup = (signal: NodeJS.Signals | 0): boolean => {
-    if (group === undefined) return false;
-    try {
-      process.kill(group, signal);
-      return true;
-    } catch {
-      return false; // every process of the group has exited
-    }
-  };
+  const processes = options.restartableApps
+    ? ownAppProcesses(apps, env, logDir)
+    : npmStartProcess(env, logDir, options.demo !== undefined);
   // Should the test process end without afterAll (a crash), the apps must not outlive it.
-  const onExit = () => signalGroup('SIGKILL');
+  const onExit = () => processes.signal('SIGKILL');
   process.once('exit', onExit);
 
   let stopped = false;
   const stop = async ({ keepLogs = false }: { keepLogs?: boolean } = {}) => {
     if (stopped) return;
     stopped = true;
-    signalGroup('SIGTERM');
+    processes.signal('SIGTERM');
     const deadline = Date.now() + 20_000;
-    while (signalGroup(0) && Date.now() < deadline) {
+    while (processes.signal(0) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    signalGroup('SIGKILL');
-    await exited;
+    processes.signal('SIGKILL');
+    await processes.exited();
     process.removeListener('exit', onExit);
-    runnerLog.end();
     await dropDatabases(databases).catch(() => undefined);
     await deleteGroups(groups).catch(() => undefined);
     if (!keepLogs) rmSync(logDir, { recursive: true, force: true });
   };
 
   try {
-    await waitReady(apps, runner, options.readyTimeoutMs ?? 120_000);
+    await waitReady(apps, processes.alive, options.readyTimeoutMs ?? 120_000);
   } catch (err) {
     await stop({ keepLogs: true });
     const message = err instanceof Error ? err.message : String(err);
@@ -404,18 +539,27 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   }
   const waitForOutput = async (pattern: RegExp, timeoutMs: number): Promise<string> => {
     const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(output)) {
+    while (!pattern.test(processes.output())) {
       if (Date.now() > deadline) {
         throw new Error(`npm start did not print ${String(pattern)} within ${timeoutMs / 1000} s`);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    return output;
+    return processes.output();
+  };
+  const restartApp = async (name: string): Promise<void> => {
+    const app = apps.find((a) => a.name === name);
+    if (!app || !processes.restart) {
+      throw new Error(`cannot restart ${name}: start the system with restartableApps`);
+    }
+    await processes.restart(name);
+    await waitReady([app], processes.alive, options.readyTimeoutMs ?? 120_000);
   };
   return {
     apps,
     gatewayUrl: `http://127.0.0.1:${gateway.port}`,
     waitForOutput,
+    restartApp,
     adminUsername,
     adminPassword,
     logDir,

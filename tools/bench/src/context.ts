@@ -37,6 +37,8 @@ export interface BenchSystem {
   admin: UserSession;
   /** The demo programme manager (seeded), who opens engagements. */
   pm: UserSession;
+  /** The scenario's organisation (its unit) and the people on its engagements. */
+  cast: { organisationId: string; unitId: string; officerId: string; programManagerId: string };
   /** Opens an engagement with the demo organisation through the gateway; returns its id. */
   openEngagement(): Promise<string>;
   /** The MongoDB database this run gave an app's `MONGO_DB` (e.g. `engagement`). */

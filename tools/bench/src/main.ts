@@ -5,6 +5,7 @@ import { workspaceRoot, type Bench, type BenchSystem } from './context';
 import { evaluate, machineInfo, renderMarkdown, type BenchSummary } from './report';
 import { apiBench } from './benches/api.bench';
 import { eventLagBench } from './benches/event-lag.bench';
+import { reminderLatencyBench } from './benches/reminders.bench';
 import { memoryBench, startsBench } from './benches/workflows.bench';
 import { pickBenches } from './cli';
 import { startBenchSystem } from './system';
@@ -17,7 +18,13 @@ import { startBenchSystem } from './system';
  * reported in the summary and makes the run exit 1; the others still run.
  */
 
-const BENCHES: readonly Bench[] = [apiBench, eventLagBench, startsBench, memoryBench];
+const BENCHES: readonly Bench[] = [
+  apiBench,
+  eventLagBench,
+  reminderLatencyBench,
+  startsBench,
+  memoryBench,
+];
 
 async function main(): Promise<void> {
   const benches = pickBenches(process.argv.slice(2), BENCHES);

@@ -31,7 +31,9 @@ export async function startBenchSystem(say: (line: string) => void): Promise<Ben
     const pm = await client.login(SCENARIO_CAST.programManager, DEFAULT_DEMO_PASSWORD);
     const organisation = directory.organisations[SCENARIO_CAST.organisationKey];
     const officer = directory.users[SCENARIO_CAST.officer];
-    if (!organisation || !officer) throw new Error('the demo data set has no scenario cast');
+    const manager = directory.users[SCENARIO_CAST.programManager];
+    if (!organisation || !officer || !manager)
+      throw new Error('the demo data set has no scenario cast');
     say('demo data seeded');
     const run = `e2e_${testRunId}`.toLowerCase();
     return {
@@ -39,6 +41,12 @@ export async function startBenchSystem(say: (line: string) => void): Promise<Ben
       client,
       admin,
       pm,
+      cast: {
+        organisationId: organisation.id,
+        unitId: organisation.unitId,
+        officerId: officer.id,
+        programManagerId: manager.id,
+      },
       openEngagement: async () =>
         (
           await pm.post<{ id: string }>('/api/engagement/engagements', {

@@ -1,15 +1,4 @@
-// Workflow entry for the start benchmark: the real workflows plus a trivial baseline that
-// stays open (like an engagement waiting for its agreement) until signalled.
-import { condition, defineSignal, setHandler } from '@temporalio/workflow';
-
+// Workflow entry of the start benchmark's worker (tools/bench): the real workflows and the bare
+// baselines in one bundle, alternating on one worker.
 export * from '@trellis/workflows';
-
-export const closeTrivial = defineSignal('close');
-
-export async function trivialWorkflow(): Promise<void> {
-  let closed = false;
-  setHandler(closeTrivial, () => {
-    closed = true;
-  });
-  await condition(() => closed);
-}
+export * from './bare.workflows';

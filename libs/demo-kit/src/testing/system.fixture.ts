@@ -77,6 +77,8 @@ export interface RunningSystem {
   adminPassword: string;
   /** Where every app's output is (`start.log`: what `npm start` printed). */
   logDir: string;
+  /** The Temporal namespace and the orchestrator's task queue of this run. */
+  temporal: { namespace: string; taskQueue: string };
   /** Waits until the runner's console output matches `pattern`; returns the output. */
   waitForOutput(pattern: RegExp, timeoutMs: number): Promise<string>;
   /**
@@ -469,10 +471,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const adminPassword = `e2e-${randomBytes(12).toString('hex')}`;
   const databases: string[] = [];
   const groups: string[] = [];
+  const taskQueue = `trellis-capacity-building-${run}`;
   const overrides: Record<string, Record<string, string>> = {
     '*': { TEMPORAL_NAMESPACE: E2E_NAMESPACE, OUTBOX_POLL_MS: '100', LOG_LEVEL: 'info' },
     gateway: { BOOTSTRAP_ADMIN_USERNAME: adminUsername, BOOTSTRAP_ADMIN_PASSWORD: adminPassword },
-    orchestrator: { TEMPORAL_TASK_QUEUE: `trellis-capacity-building-${run}` },
+    orchestrator: { TEMPORAL_TASK_QUEUE: taskQueue },
   };
   for (const [name, vars] of Object.entries(options.appEnv ?? {})) {
     overrides[name] = { ...overrides[name], ...vars };
@@ -563,6 +566,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     adminUsername,
     adminPassword,
     logDir,
+    temporal: { namespace: E2E_NAMESPACE, taskQueue },
     stop,
   };
 }

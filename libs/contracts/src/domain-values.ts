@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RISK_LEVELS } from './core';
 
 /*
  * Values every context shares (DESIGN.md §2). Identifiers are stable kebab-case strings: they
@@ -230,7 +231,6 @@ export const KnowledgeGainSchema = z.number().min(-100).max(100);
 // Risk
 
 /** Risk level bands (the risk service documents the score → band mapping). */
-export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
 export const RiskLevelSchema = z.enum(RISK_LEVELS);
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 

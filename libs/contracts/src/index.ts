@@ -6,7 +6,9 @@
  */
 export * from './country-codes';
 export * from './domain-values';
+export * from './core';
 export * from './durations';
+export * from './durations.schema';
 export * from './envelope';
 export * from './errors';
 export * from './event-definition';

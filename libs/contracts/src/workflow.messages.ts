@@ -19,7 +19,8 @@ import {
   uniqueList,
   MilestoneIdSchema,
 } from './domain-values';
-import { IsoDurationSchema } from './durations';
+import { WORKFLOW_QUERY_NAMES, WORKFLOW_SIGNAL_NAMES, WORKFLOW_UPDATE_NAMES } from './core';
+import { IsoDurationSchema } from './durations.schema';
 import { ActorSchema } from './envelope';
 import { parseContract } from './errors';
 import type { AnyEventDefinition } from './event-definition';
@@ -150,7 +151,7 @@ export const RESUME_REASONS = [
 /** Signals of `capacityBuildingWorkflow`: domain events mapped by the bridge, and commands. */
 export const WORKFLOW_SIGNALS = {
   agreementActivated: signal(
-    'agreementActivated.v1',
+    WORKFLOW_SIGNAL_NAMES.agreementActivated,
     z.strictObject({
       ...fromEvent,
       agreementId: IdSchema,
@@ -161,7 +162,7 @@ export const WORKFLOW_SIGNALS = {
     [AgreementActivatedV1],
   ),
   agreementAmended: signal(
-    'agreementAmended.v1',
+    WORKFLOW_SIGNAL_NAMES.agreementAmended,
     z.strictObject({
       ...fromEvent,
       agreementId: IdSchema,
@@ -173,7 +174,7 @@ export const WORKFLOW_SIGNALS = {
     [AgreementAmendedV1],
   ),
   assigneesChanged: signal(
-    'assigneesChanged.v1',
+    WORKFLOW_SIGNAL_NAMES.assigneesChanged,
     z
       .strictObject({
         ...fromEvent,
@@ -187,7 +188,7 @@ export const WORKFLOW_SIGNALS = {
     [LeadOfficerAssignedV1, ProgramManagerAssignedV1],
   ),
   trainingSessionHeld: signal(
-    'trainingSessionHeld.v1',
+    WORKFLOW_SIGNAL_NAMES.trainingSessionHeld,
     z.strictObject({
       ...fromEvent,
       sessionId: IdSchema,
@@ -200,7 +201,7 @@ export const WORKFLOW_SIGNALS = {
     [SessionHeldV1],
   ),
   riskAssessmentCompleted: signal(
-    'riskAssessmentCompleted.v1',
+    WORKFLOW_SIGNAL_NAMES.riskAssessmentCompleted,
     z.strictObject({
       ...fromEvent,
       riskAssessmentId: IdSchema,
@@ -213,7 +214,7 @@ export const WORKFLOW_SIGNALS = {
     [RiskAssessmentCompletedV1],
   ),
   securityPlanAdopted: signal(
-    'securityPlanAdopted.v1',
+    WORKFLOW_SIGNAL_NAMES.securityPlanAdopted,
     z.strictObject({
       ...fromEvent,
       securityPlanId: IdSchema,
@@ -224,7 +225,7 @@ export const WORKFLOW_SIGNALS = {
     [SecurityPlanAdoptedV1],
   ),
   emergencyProtocolRehearsed: signal(
-    'emergencyProtocolRehearsed.v1',
+    WORKFLOW_SIGNAL_NAMES.emergencyProtocolRehearsed,
     z.strictObject({
       ...fromEvent,
       securityPlanId: IdSchema,
@@ -235,7 +236,7 @@ export const WORKFLOW_SIGNALS = {
     [EmergencyProtocolRehearsedV1],
   ),
   followUpHeld: signal(
-    'followUpHeld.v1',
+    WORKFLOW_SIGNAL_NAMES.followUpHeld,
     z.strictObject({
       ...fromEvent,
       followUpId: IdSchema,
@@ -247,7 +248,7 @@ export const WORKFLOW_SIGNALS = {
     [FollowUpHeldV1],
   ),
   incidentReported: signal(
-    'incidentReported.v1',
+    WORKFLOW_SIGNAL_NAMES.incidentReported,
     z.strictObject({
       ...fromEvent,
       incidentId: IdSchema,
@@ -260,7 +261,7 @@ export const WORKFLOW_SIGNALS = {
     [IncidentReportedV1],
   ),
   autonomyReviewRecorded: signal(
-    'autonomyReviewRecorded.v1',
+    WORKFLOW_SIGNAL_NAMES.autonomyReviewRecorded,
     z.strictObject({
       ...fromEvent,
       reviewId: IdSchema,
@@ -273,7 +274,7 @@ export const WORKFLOW_SIGNALS = {
     [AutonomyReviewRecordedV1],
   ),
   cascadeTrainingVerified: signal(
-    'cascadeTrainingVerified.v1',
+    WORKFLOW_SIGNAL_NAMES.cascadeTrainingVerified,
     z.strictObject({
       ...fromEvent,
       cascadeId: IdSchema,
@@ -284,7 +285,7 @@ export const WORKFLOW_SIGNALS = {
     [CascadeVerifiedV1],
   ),
   siteVisitCheckInDue: signal(
-    'siteVisitCheckInDue.v1',
+    WORKFLOW_SIGNAL_NAMES.siteVisitCheckInDue,
     z.strictObject({
       ...fromEvent,
       followUpId: IdSchema,
@@ -296,7 +297,7 @@ export const WORKFLOW_SIGNALS = {
     [SiteVisitCheckInDueV1],
   ),
   siteVisitCheckInConfirmed: signal(
-    'siteVisitCheckInConfirmed.v1',
+    WORKFLOW_SIGNAL_NAMES.siteVisitCheckInConfirmed,
     z.strictObject({
       ...fromEvent,
       followUpId: IdSchema,
@@ -307,17 +308,17 @@ export const WORKFLOW_SIGNALS = {
     [SiteVisitCheckInConfirmedV1],
   ),
   pause: signal(
-    'pause.v1',
+    WORKFLOW_SIGNAL_NAMES.pause,
     z.strictObject({ ...command, reason: PauseReasonSchema }),
     'Command: pause the engagement. Deadlines stop; on resume they shift by the time spent paused.',
   ),
   resume: signal(
-    'resume.v1',
+    WORKFLOW_SIGNAL_NAMES.resume,
     z.strictObject({ ...command, reason: z.enum(RESUME_REASONS) }),
     'Command: resume a paused engagement in the phase it was paused in.',
   ),
   terminate: signal(
-    'terminate.v1',
+    WORKFLOW_SIGNAL_NAMES.terminate,
     z.strictObject({ ...command, reason: TerminationReasonSchema }),
     'Command: end the engagement before graduation; every open obligation is cancelled.',
   ),
@@ -395,7 +396,7 @@ export type EngagementStatus = z.infer<typeof EngagementStatusSchema>;
 /** Queries of `capacityBuildingWorkflow`. */
 export const WORKFLOW_QUERIES = {
   status: Object.freeze({
-    name: 'status.v1',
+    name: WORKFLOW_QUERY_NAMES.status,
     result: EngagementStatusSchema,
     description:
       'Phase, open obligations with due dates (overdue and escalated flagged), autonomy trend and a history summary.',
@@ -417,7 +418,7 @@ export type WorkflowRejectionCode = (typeof WORKFLOW_REJECTION_CODES)[number];
 /** Updates of `capacityBuildingWorkflow`. */
 export const WORKFLOW_UPDATES = {
   rescheduleObligation: Object.freeze({
-    name: 'rescheduleObligation.v1',
+    name: WORKFLOW_UPDATE_NAMES.rescheduleObligation,
     args: z.strictObject({
       /** Unique per request (UUID); also the Temporal update id, so a retry is applied once. */
       requestId: z.uuid(),

@@ -1,15 +1,13 @@
-import {
-  RISK_LEVELS,
-  formatIsoDuration,
-  parseIsoDuration,
-  type AgreementTerms,
-  type AutonomyLevel,
-  type CapacityBuildingInput,
-  type EngagementStatus,
-  type ObligationKind,
-  type Phase,
-  type RiskLevel,
+import type {
+  AgreementTerms,
+  AutonomyLevel,
+  CapacityBuildingInput,
+  EngagementStatus,
+  ObligationKind,
+  Phase,
+  RiskLevel,
 } from '@trellis/contracts';
+import { RISK_LEVELS, formatIsoDuration, parseIsoDuration } from '@trellis/contracts/core';
 import type { DeadlineStage } from './obligation-deadline.workflow';
 
 /*

@@ -16,23 +16,25 @@ import {
   type ChildWorkflowHandle,
   type SignalDefinition,
 } from '@temporalio/workflow';
-import {
-  WORKFLOW_QUERIES,
-  WORKFLOW_SIGNALS,
-  WORKFLOW_UPDATES,
-  parseIsoDuration,
-  type CapacityBuildingInput,
-  type EngagementStatus,
-  type ObligationCancellationReason,
-  type ObligationKind,
-  type Phase,
-  type PhaseChangeReason,
-  type RescheduleObligationArgs,
-  type RescheduleObligationResult,
-  type WorkflowRejectionCode,
-  type WorkflowSignalArgs,
-  type WorkflowSignalKey,
+import type {
+  CapacityBuildingInput,
+  EngagementStatus,
+  ObligationCancellationReason,
+  ObligationKind,
+  Phase,
+  PhaseChangeReason,
+  RescheduleObligationArgs,
+  RescheduleObligationResult,
+  WorkflowRejectionCode,
+  WorkflowSignalArgs,
+  WorkflowSignalKey,
 } from '@trellis/contracts';
+import {
+  WORKFLOW_QUERY_NAMES,
+  WORKFLOW_SIGNAL_NAMES,
+  WORKFLOW_UPDATE_NAMES,
+  parseIsoDuration,
+} from '@trellis/contracts/core';
 import type { WorkflowActivities } from './activities';
 import {
   AGREEMENT_SIGNATURE_DEFAULTS,
@@ -73,27 +75,27 @@ import {
  * plus paused (resumes into the phase it left) and terminated.
  */
 
-/** A signal definition for every contract signal, keyed like `WORKFLOW_SIGNALS`. */
+/** A signal definition for every contract signal, keyed like `WORKFLOW_SIGNALS` (names only). */
 export const capacityBuildingSignals = Object.fromEntries(
-  (Object.keys(WORKFLOW_SIGNALS) as WorkflowSignalKey[]).map((key) => [
+  (Object.keys(WORKFLOW_SIGNAL_NAMES) as WorkflowSignalKey[]).map((key) => [
     key,
-    defineSignal(WORKFLOW_SIGNALS[key].name),
+    defineSignal(WORKFLOW_SIGNAL_NAMES[key]),
   ]),
 ) as {
   [K in WorkflowSignalKey]: SignalDefinition<
     [WorkflowSignalArgs<K>],
-    (typeof WORKFLOW_SIGNALS)[K]['name']
+    (typeof WORKFLOW_SIGNAL_NAMES)[K]
   >;
 };
 
 /** `status.v1`: phase, open obligations, autonomy trend, history summary. */
-export const statusQuery = defineQuery<EngagementStatus>(WORKFLOW_QUERIES.status.name);
+export const statusQuery = defineQuery<EngagementStatus>(WORKFLOW_QUERY_NAMES.status);
 
 /** `rescheduleObligation.v1`: move the due instant of an open obligation. */
 export const rescheduleObligationUpdate = defineUpdate<
   RescheduleObligationResult,
   [RescheduleObligationArgs]
->(WORKFLOW_UPDATES.rescheduleObligation.name);
+>(WORKFLOW_UPDATE_NAMES.rescheduleObligation);
 
 /** History length at which a run continues as new (unless the server suggests it earlier). */
 export const DEFAULT_HISTORY_LENGTH_LIMIT = 10_000;
@@ -162,6 +164,12 @@ export async function capacityBuildingWorkflow(
   let effects: Array<Promise<unknown>> = [];
   /** Deadline children started by this run. */
   const children: Array<ChildWorkflowHandle<typeof obligationDeadlineWorkflow>> = [];
+
+  // The message schemas (zod) are loaded here, in the engagement's own workflow, not by the
+  // bundle's static imports: Temporal evaluates a bundle's modules once per workflow, and every
+  // deadline child would otherwise evaluate every schema of the contracts (see
+  // `@trellis/contracts/core`). The import resolves within this activation (one bundle).
+  const { WORKFLOW_SIGNALS, WORKFLOW_UPDATES } = await import('@trellis/contracts');
 
   // ----------------------------------------------------------------------------- handlers
   for (const key of Object.keys(WORKFLOW_SIGNALS) as WorkflowSignalKey[]) {

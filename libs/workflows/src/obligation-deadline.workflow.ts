@@ -7,13 +7,13 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import {
-  parseIsoDuration,
-  type ObligationCancellationReason,
-  type ObligationKind,
-  type RescheduleReason,
-  type ReminderStage,
+import type {
+  ObligationCancellationReason,
+  ObligationKind,
+  RescheduleReason,
+  ReminderStage,
 } from '@trellis/contracts';
+import { parseIsoDuration } from '@trellis/contracts/core';
 import type { ReminderEventInput, WorkflowActivities } from './activities';
 import { deterministicUuid } from './ids';
 

@@ -44,13 +44,28 @@ type WebpackConfig = Parameters<
   NonNullable<Parameters<typeof bundleWorkflowCode>[0]['webpackConfigHook']>
 >[0];
 
-/** A `webpackConfigHook` adding the `@trellis/*` path aliases to the workflow bundle. */
+/**
+ * A `webpackConfigHook` as the orchestrator's (apps/orchestrator/src/worker/workflow-bundle.ts):
+ * the `@trellis/*` path aliases, matched exactly (`@trellis/contracts` must not capture
+ * `@trellis/contracts/core`), and `import()` bundled in (the engagement workflow loads the
+ * contracts' schemas lazily).
+ */
 export function withTrellisAliases(config: WebpackConfig): WebpackConfig {
   const resolveOptions = config.resolve ?? {};
   const existing = resolveOptions.alias;
+  const exact = Object.fromEntries(
+    Object.entries(trellisAliases()).map(([alias, target]) => [`${alias}$`, target]),
+  );
   config.resolve = {
     ...resolveOptions,
-    alias: { ...(existing && !Array.isArray(existing) ? existing : {}), ...trellisAliases() },
+    alias: { ...(existing && !Array.isArray(existing) ? existing : {}), ...exact },
+  };
+  config.module = {
+    ...config.module,
+    parser: {
+      ...config.module?.parser,
+      javascript: { ...config.module?.parser?.javascript, dynamicImportMode: 'eager' },
+    },
   };
   return config;
 }

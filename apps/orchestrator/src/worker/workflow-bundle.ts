@@ -35,11 +35,24 @@ export function workflowBundlerOptions(
     compilerOptions: { paths: Record<string, string[]> };
   };
   const alias = Object.fromEntries(
-    Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, join(root, target)]),
+    // `$`: exact matches, so `@trellis/contracts` does not capture `@trellis/contracts/core`.
+    Object.entries(compilerOptions.paths).map(([name, [target]]) => [
+      `${name}$`,
+      join(root, target),
+    ]),
   );
   return {
     webpackConfigHook: (config) => ({
       ...config,
+      // One file: an `import()` in workflow code (the contracts' schemas, loaded by the
+      // engagement workflow only) is bundled in, not split into a chunk to fetch.
+      module: {
+        ...config.module,
+        parser: {
+          ...config.module?.parser,
+          javascript: { ...config.module?.parser?.javascript, dynamicImportMode: 'eager' },
+        },
+      },
       resolve: {
         ...config.resolve,
         alias: { ...(config.resolve?.alias as object | undefined), ...alias },

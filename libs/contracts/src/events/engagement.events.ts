@@ -23,7 +23,8 @@ import {
   spokeRecord,
   uniqueList,
 } from '../domain-values';
-import { PositiveIsoDurationSchema, parseIsoDuration } from '../durations';
+import { parseIsoDuration } from '../durations';
+import { PositiveIsoDurationSchema } from '../durations.schema';
 import { defineEvent } from '../event-definition';
 import { TOPICS } from '../topics';
 

@@ -18,7 +18,7 @@ import {
   uniqueList,
   SECURITY_PLAN_ITEM_KINDS,
 } from '../domain-values';
-import { PositiveIsoDurationSchema } from '../durations';
+import { PositiveIsoDurationSchema } from '../durations.schema';
 import { defineEvent } from '../event-definition';
 import { TOPICS } from '../topics';
 

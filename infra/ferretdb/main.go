@@ -19,9 +19,11 @@
 // different connections lose updates, and mongoose optimisticConcurrency can
 // accept two saves of the same version. With -serialize-writes (the default)
 // FerretDB listens only on a private Unix socket and this program proxies the
-// public TCP address to it, holding one global mutex while a write command
-// (insert, update, delete, findAndModify, DDL) is forwarded and answered.
-// SQLite already allows only one writer at a time, so this costs little.
+// public TCP address to it, holding a mutex of the command's database while a
+// write command (insert, update, delete, findAndModify, DDL) is forwarded and
+// answered. Each database is its own SQLite file, which allows one writer at a
+// time anyway, so this costs little; writes to different databases (services)
+// proceed in parallel. A write whose database cannot be read locks them all.
 // Unacknowledged writes (w:0) are forwarded without waiting and are not covered.
 //
 // Telemetry: the embeddable package never starts FerretDB's telemetry reporter
@@ -160,7 +162,10 @@ func run() int {
 
 	var wg sync.WaitGroup
 	if serialize {
-		p := &proxy{ln: ln, upstream: cfg.Listener.Unix, l: logger, conns: map[net.Conn]struct{}{}}
+		p := &proxy{
+			ln: ln, upstream: cfg.Listener.Unix, l: logger,
+			conns: map[net.Conn]struct{}{}, writeMu: map[string]*sync.Mutex{},
+		}
 		wg.Add(1)
 		go func() { defer wg.Done(); p.serve(ctx) }()
 	}
@@ -211,11 +216,40 @@ type proxy struct {
 	ln       net.Listener
 	upstream string
 	l        *slog.Logger
-	writeMu  sync.Mutex // held while a write command is in flight
+	// A write command holds its database's mutex while it is forwarded and answered (under
+	// allDBs read-locked); a write whose database cannot be read holds allDBs exclusively.
+	allDBs  sync.RWMutex
+	dbMu    sync.Mutex
+	writeMu map[string]*sync.Mutex
 
 	mu    sync.Mutex
 	conns map[net.Conn]struct{}
 	wg    sync.WaitGroup
+}
+
+// lockWrite takes the locks a request needs (none for reads) and returns their release.
+func (p *proxy) lockWrite(req []byte) func() {
+	write, db := writeTarget(req)
+	if !write {
+		return func() {}
+	}
+	if db == "" {
+		p.allDBs.Lock()
+		return p.allDBs.Unlock
+	}
+	p.dbMu.Lock()
+	mu := p.writeMu[db]
+	if mu == nil {
+		mu = &sync.Mutex{}
+		p.writeMu[db] = mu
+	}
+	p.dbMu.Unlock()
+	p.allDBs.RLock()
+	mu.Lock()
+	return func() {
+		mu.Unlock()
+		p.allDBs.RUnlock()
+	}
 }
 
 // writeCommands are serialized; names as registered by FerretDB's handler.
@@ -301,14 +335,9 @@ func (p *proxy) handle(ctx context.Context, client net.Conn) {
 			}
 			return
 		}
-		locked := isWrite(req)
-		if locked {
-			p.writeMu.Lock()
-		}
+		unlock := p.lockWrite(req)
 		err = roundTrip(req, up, ur, client)
-		if locked {
-			p.writeMu.Unlock()
-		}
+		unlock()
 		if err != nil {
 			return
 		}
@@ -360,18 +389,19 @@ func moreToCome(msg []byte) bool {
 		binary.LittleEndian.Uint32(msg[16:])&2 != 0
 }
 
-// isWrite reports whether an OP_MSG carries a write command
-// (the first key of its body section). Compressed messages are treated as writes.
-func isWrite(msg []byte) bool {
+// writeTarget reports whether a message carries a write command (the first key
+// of an OP_MSG body section) and the database it names (its "$db" field; "" when
+// it cannot be read). Compressed messages are treated as writes of unknown database.
+func writeTarget(msg []byte) (write bool, db string) {
 	if len(msg) < 21 {
-		return false
+		return false, ""
 	}
 	switch binary.LittleEndian.Uint32(msg[12:]) {
 	case opCompressed:
-		return true
+		return true, ""
 	case opMsg:
 	default:
-		return false
+		return false, ""
 	}
 	end := len(msg)
 	if binary.LittleEndian.Uint32(msg[16:])&1 != 0 { // checksumPresent
@@ -381,26 +411,108 @@ func isWrite(msg []byte) bool {
 		kind := msg[i]
 		i++
 		if i+4 > end {
-			return false
+			return false, ""
 		}
 		size := int(int32(binary.LittleEndian.Uint32(msg[i:])))
 		if kind == 0 {
-			// BSON document: int32 size, then element type byte and cstring name.
-			if i+5 >= end {
-				return false
+			if size < 5 || i+size > end {
+				return false, ""
 			}
-			name := msg[i+5 : end]
-			if j := indexZero(name); j >= 0 {
-				return writeCommands[string(name[:j])]
-			}
-			return false
+			return bodyCommand(msg[i : i+size])
 		}
 		if size < 4 {
-			return false
+			return false, ""
 		}
 		i += size
 	}
-	return false
+	return false, ""
+}
+
+// bodyCommand reads a command document: whether its first key is a write command,
+// and its "$db" string.
+func bodyCommand(doc []byte) (write bool, db string) {
+	first := true
+	for i := 4; i < len(doc)-1; {
+		t := doc[i]
+		i++
+		j := indexZero(doc[i:])
+		if j < 0 {
+			return write, ""
+		}
+		name := string(doc[i : i+j])
+		i += j + 1
+		if first {
+			write, first = writeCommands[name], false
+			if !write {
+				return false, ""
+			}
+		}
+		if name == "$db" && t == 0x02 && i+4 <= len(doc) {
+			n := int(int32(binary.LittleEndian.Uint32(doc[i:])))
+			if n >= 1 && i+4+n <= len(doc) {
+				return write, string(doc[i+4 : i+4+n-1])
+			}
+			return write, ""
+		}
+		n := bsonValueSize(t, doc[i:])
+		if n < 0 {
+			return write, ""
+		}
+		i += n
+	}
+	return write, ""
+}
+
+// bsonValueSize is the length of a BSON value of type t at the start of b, or -1.
+func bsonValueSize(t byte, b []byte) int {
+	i32 := func() int {
+		if len(b) < 4 {
+			return -1
+		}
+		return int(int32(binary.LittleEndian.Uint32(b)))
+	}
+	switch t {
+	case 0x01, 0x09, 0x11, 0x12: // double, datetime, timestamp, int64
+		return 8
+	case 0x02, 0x0D, 0x0E: // string, code, symbol: int32 length + bytes
+		if n := i32(); n >= 1 {
+			return 4 + n
+		}
+		return -1
+	case 0x03, 0x04, 0x0F: // document, array, code with scope: int32 total size
+		return i32()
+	case 0x05: // binary: int32 length + subtype + bytes
+		if n := i32(); n >= 0 {
+			return 5 + n
+		}
+		return -1
+	case 0x06, 0x0A, 0x7F, 0xFF: // undefined, null, max key, min key
+		return 0
+	case 0x07: // ObjectId
+		return 12
+	case 0x08: // bool
+		return 1
+	case 0x0B: // regex: two cstrings
+		a := indexZero(b)
+		if a < 0 {
+			return -1
+		}
+		c := indexZero(b[a+1:])
+		if c < 0 {
+			return -1
+		}
+		return a + c + 2
+	case 0x0C: // DBPointer: string + ObjectId
+		if n := i32(); n >= 1 {
+			return 4 + n + 12
+		}
+		return -1
+	case 0x10: // int32
+		return 4
+	case 0x13: // decimal128
+		return 16
+	}
+	return -1
 }
 
 func indexZero(b []byte) int {

@@ -22,7 +22,9 @@ export const SERVICE_NAME = 'coaching-service';
  * - `CHECK_IN_POLL_MS`, `CHECK_IN_AUTOSTART`: the watchdog of site-visit check-ins;
  * - `KAFKA_GROUP_ID`, `CONSUMER_AUTOSTART`, `CONSUMER_MAX_ATTEMPTS`, `TOPIC_PREFIX` (tests
  *   isolate the consumed topics with it; empty in production): the consumer of the engagement
- *   and reminders topics; `IDENTITY_EVENTS_GROUP_ID`: the consumer group of the organisation
+ *   and reminders topics; `CONSUMER_CONCURRENCY`: how many partitions it handles at once (in
+ *   order within each; default 6, every partition of the two topics — 1,000 reminders due
+ *   together queued behind one partition at a time); `IDENTITY_EVENTS_GROUP_ID`: the consumer group of the organisation
  *   erasure requests on the identity topic (also started by `CONSUMER_AUTOSTART`);
  * - `OUTBOX_POLL_MS`, `OUTBOX_AUTOSTART`: the outbox relay.
  */
@@ -47,6 +49,7 @@ export const coachingConfigSchema = baseServiceEnv
     IDENTITY_EVENTS_GROUP_ID: env.string('trellis-coaching-service-identity'),
     CONSUMER_AUTOSTART: env.bool(true),
     CONSUMER_MAX_ATTEMPTS: env.int(1, 100, 8),
+    CONSUMER_CONCURRENCY: env.int(1, 32, 6),
     TOPIC_PREFIX: z.string().default(''),
   })
   // Runs even when other variables failed, so every problem is reported at once.

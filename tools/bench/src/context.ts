@@ -43,6 +43,8 @@ export interface BenchSystem {
   openEngagement(): Promise<string>;
   /** The MongoDB database this run gave an app's `MONGO_DB` (e.g. `engagement`). */
   databaseOf(app: string): string;
+  /** The Kafka consumer group this run gave an app's `variable` (e.g. `KAFKA_GROUP_ID`). */
+  groupOf(app: string, variable?: string): string;
 }
 
 /** A benchmark: measures its figures (each beside a baseline of the same run). */

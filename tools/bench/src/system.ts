@@ -54,6 +54,8 @@ export async function startBenchSystem(say: (line: string) => void): Promise<Ben
             leadOfficerId: officer.id,
           })
         ).id,
+      groupOf: (app, variable = 'KAFKA_GROUP_ID') =>
+        `${run}-${app}-${variable.toLowerCase().replace(/_/g, '-')}`,
       databaseOf: (app) =>
         `${run}_${app.replace(/-service$/, '').replace(/[^a-z0-9]+/g, '_')}_data`,
     };

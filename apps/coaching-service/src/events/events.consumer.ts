@@ -72,6 +72,8 @@ export class CoachingEventsConsumer implements OnApplicationBootstrap, OnApplica
       fromBeginning: true,
     });
     await consumer.run({
+      // Partitions in parallel, each in order (an engagement's events share a partition).
+      partitionsConsumedConcurrently: this.config.CONSUMER_CONCURRENCY,
       eachMessage: ({ topic, partition, message }) =>
         this.events.process(
           { topic, partition, message },

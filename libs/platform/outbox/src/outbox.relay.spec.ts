@@ -46,13 +46,11 @@ class FakeStore implements OutboxStore {
       [...this.docs.keys()].filter((id) => this.free(id, now)).slice(0, limit),
     );
   }
-  claim(id: unknown, lease: OutboxLease, now: Date): Promise<boolean> {
-    if (!this.free(id as string, now)) return Promise.resolve(false);
-    this.docs.get(id as string)!.lease = { ...lease };
-    return Promise.resolve(true);
-  }
-  pending(id: unknown): Promise<PendingEvent[]> {
-    return Promise.resolve([...(this.docs.get(id as string)?.outbox ?? [])]);
+  claim(id: unknown, lease: OutboxLease, now: Date): Promise<PendingEvent[] | null> {
+    if (!this.free(id as string, now)) return Promise.resolve(null);
+    const d = this.docs.get(id as string)!;
+    d.lease = { ...lease };
+    return Promise.resolve([...d.outbox]);
   }
   extend(id: unknown, token: string, until: Date): Promise<boolean> {
     this.extendCalls += 1;
@@ -61,7 +59,9 @@ class FakeStore implements OutboxStore {
     d.lease.until = until;
     return Promise.resolve(true);
   }
-  clear(id: unknown, eventIds: readonly string[]): Promise<number> {
+  clearCalls = 0;
+  clear(id: unknown, eventIds: readonly string[], releaseToken?: string): Promise<number> {
+    this.clearCalls += 1;
     const d = this.docs.get(id as string)!;
     let removed = 0;
     for (const e of eventIds) {
@@ -69,9 +69,18 @@ class FakeStore implements OutboxStore {
       d.outbox.shift();
       removed += 1;
     }
+    if (
+      removed === eventIds.length &&
+      releaseToken !== undefined &&
+      d.lease?.token === releaseToken
+    ) {
+      d.lease = null;
+    }
     return Promise.resolve(removed);
   }
+  releaseCalls = 0;
   release(id: unknown, token: string): Promise<boolean> {
+    this.releaseCalls += 1;
     const d = this.docs.get(id as string);
     if (d?.lease?.token !== token) return Promise.resolve(false);
     d.lease = null;
@@ -165,6 +174,9 @@ describe('OutboxRelay loop', () => {
     expect(publisher.calls[0][0]).toMatchObject({ topic: 'trellis.test.v1', key: 'doc-1' });
     expect(store.docs.get('doc-1')).toEqual({ outbox: [], lease: null });
     expect(relay.counts()).toEqual({ published: 2, retried: 0, failed: 0, claimed: 1 });
+    // The lease was freed with the clear: one write, no separate release.
+    expect(store.clearCalls).toBe(1);
+    expect(store.releaseCalls).toBe(0);
     expect(await relay.pollOnce()).toBe(0);
     expect(publisher.calls).toHaveLength(1);
 

@@ -146,9 +146,9 @@ type PublishOutcome = 'published' | 'failed' | 'interrupted';
  * Publishes the events waiting in documents' embedded outboxes, then removes them.
  *
  * Per poll and collection: find documents with pending events and a free (or expired) lease;
- * claim one with a conditional single-document update; read its events; publish them in order
- * (retrying with exponential backoff, renewing the lease meanwhile); remove exactly the
- * published events; free the lease. Several relays can run at once: a lease makes one the sole
+ * claim one with a conditional single-document update that returns its events; publish them in
+ * order (retrying with exponential backoff, renewing the lease meanwhile); remove exactly the
+ * published events, freeing the lease with the last removal. Several relays can run at once: a lease makes one the sole
  * publisher of a document until it expires.
  *
  * **Delivery is at least once.** If a relay dies after publishing and before clearing, the
@@ -305,7 +305,8 @@ export class OutboxRelay
     const token = randomUUID();
     const now = new Date();
     const until = new Date(now.getTime() + this.leaseMs);
-    if (!(await store.claim(id, { owner: this.relayId, token, until }, now))) return false;
+    const events = await store.claim(id, { owner: this.relayId, token, until }, now);
+    if (events === null) return false;
     this.counters.claimed += 1;
     const lease = { lost: false };
     const heartbeat = setInterval(
@@ -327,7 +328,7 @@ export class OutboxRelay
     heartbeat.unref();
     let published = 0;
     try {
-      const events = await store.pending(id);
+      let released = false;
       for (let i = 0; i < events.length; i += this.chunkSize) {
         const chunk = events.slice(i, i + this.chunkSize);
         this.checkAborted();
@@ -353,7 +354,10 @@ export class OutboxRelay
         // A crash here (after publish, before clear) republishes the chunk later: at least once.
         this.checkAborted();
         const ids = chunk.map((e) => e.id);
-        const removed = await store.clear(id, ids);
+        // The last chunk's clear also frees the lease (one write for a one-event outbox).
+        const last = i + this.chunkSize >= events.length;
+        const removed = await store.clear(id, ids, last ? token : undefined);
+        released = last && removed === ids.length;
         published += chunk.length;
         this.counters.published += chunk.length;
         this.logger.info(
@@ -374,7 +378,7 @@ export class OutboxRelay
       }
       clearInterval(heartbeat);
       this.checkAborted();
-      await store.release(id, token);
+      if (!released) await store.release(id, token);
       return published > 0;
     } catch (err) {
       if (err instanceof RelayAbortedError) throw err;

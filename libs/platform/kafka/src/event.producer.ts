@@ -35,11 +35,30 @@ export interface OutgoingEvent<E extends EventEnvelopeLike = EventEnvelopeLike> 
  * Settings: Java-compatible murmur2 partitioner (so other clients place keys the same way),
  * one request in flight (a retried batch cannot overtake the next one, keeping per-key
  * order), no topic auto-creation. Connects on first use; disconnects on shutdown.
+ *
+ * **Group commit**: with one request in flight, concurrent `send`s (e.g. a hundred reminder
+ * activities at once) would each wait for every earlier one's acknowledgement. Instead, what
+ * is sent while a request is in flight waits in a queue and goes out together in the next
+ * request (`sendBatch`, at most {@link MAX_GROUPED_MESSAGES} messages), in call order — so a
+ * key's messages keep their order; each caller's promise settles with that request (a failure
+ * rejects every caller in it, who retries: at least once). An idle producer sends at once.
  */
+/** Most messages one grouped request carries. */
+export const MAX_GROUPED_MESSAGES = 500;
+
+interface QueuedSend {
+  topic: string;
+  messages: Message[];
+  resolve: (metadata: RecordMetadata[]) => void;
+  reject: (error: unknown) => void;
+}
+
 @Injectable()
 export class EventProducer implements OnApplicationShutdown {
   private producer?: Producer;
   private connecting?: Promise<Producer>;
+  private readonly queue: QueuedSend[] = [];
+  private flushing = false;
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
@@ -78,8 +97,46 @@ export class EventProducer implements OnApplicationShutdown {
         ? message
         : { ...message, headers: { ...message.headers, [CORRELATION_HEADER]: current } },
     );
-    const producer = await this.connect();
-    return producer.send({ topic, messages: withCorrelation, acks: -1 });
+    if (withCorrelation.length === 0) return [];
+    return new Promise<RecordMetadata[]>((resolve, reject) => {
+      this.queue.push({ topic, messages: withCorrelation, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  /** Sends the queue in requests of whole calls, one request at a time (see the class comment). */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        let count = 0;
+        let take = 0;
+        while (take < this.queue.length) {
+          count += this.queue[take].messages.length;
+          if (take > 0 && count > MAX_GROUPED_MESSAGES) break;
+          take += 1;
+        }
+        const batch = this.queue.splice(0, take);
+        try {
+          const producer = await this.connect();
+          const byTopic = new Map<string, Message[]>();
+          for (const item of batch) {
+            byTopic.set(item.topic, [...(byTopic.get(item.topic) ?? []), ...item.messages]);
+          }
+          const metadata = await producer.sendBatch({
+            topicMessages: [...byTopic].map(([name, messages]) => ({ topic: name, messages })),
+            acks: -1,
+          });
+          for (const item of batch) {
+            item.resolve(metadata.filter((m) => m.topicName === item.topic));
+          }
+        } catch (error) {
+          for (const item of batch) item.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   /** Connects the producer (also done on first send); safe to call concurrently. */

@@ -172,3 +172,68 @@ describe('TokenVerifier', () => {
     );
   });
 });
+
+describe('TokenVerifier cache of verified tokens', () => {
+  let minter: TokenMinter;
+
+  beforeAll(async () => {
+    minter = await TokenMinter.create();
+  });
+
+  function counted(v: TokenVerifier): { calls: () => number } {
+    let calls = 0;
+    const original = Reflect.get(v, 'verifyNow') as (t: string) => Promise<unknown>;
+    Reflect.set(v, 'verifyNow', (t: string) => {
+      calls += 1;
+      return original.call(v, t);
+    });
+    return { calls: () => calls };
+  }
+
+  it('answers a token verified before from memory, with a copy of its principal', async () => {
+    const verifier = new TokenVerifier(minter.authOptions());
+    const count = counted(verifier);
+    const token = await minter.forRole('program-manager', { sub: 'u-1', unitId: 'desk-a' });
+    const first = await verifier.verify(token);
+    (first.roles as string[]).push('admin'); // a caller changing its copy changes nothing
+    const second = await verifier.verify(token);
+    expect(second).toMatchObject({ id: 'u-1', roles: ['program-manager'] });
+    expect(count.calls()).toBe(1);
+  });
+
+  it('verifies again after verifiedCacheMs, and never answers past the expiry', async () => {
+    const verifier = new TokenVerifier({ ...minter.authOptions(), verifiedCacheMs: 50 });
+    const count = counted(verifier);
+    const token = await minter.forRole('admin');
+    await verifier.verify(token);
+    await new Promise((r) => setTimeout(r, 80));
+    await verifier.verify(token);
+    expect(count.calls()).toBe(2);
+
+    const now = Math.floor(Date.now() / 1000);
+    const justExpired = await minter.forRole(
+      'admin',
+      {},
+      { issuedAt: now - 602, expiresInSeconds: 600 },
+    );
+    await verifier.verify(justExpired); // within the clock tolerance: valid, not kept
+    await verifier.verify(justExpired);
+    expect(count.calls()).toBe(4);
+  });
+
+  it('keeps at most verifiedCacheSize tokens; 0 verifies every time', async () => {
+    const small = new TokenVerifier({ ...minter.authOptions(), verifiedCacheSize: 1 });
+    const count = counted(small);
+    const [a, b] = [await minter.forRole('admin'), await minter.forRole('analyst')];
+    await small.verify(a);
+    await small.verify(b); // drops a
+    await small.verify(a);
+    expect(count.calls()).toBe(3);
+
+    const none = new TokenVerifier({ ...minter.authOptions(), verifiedCacheSize: 0 });
+    const noneCount = counted(none);
+    await none.verify(a);
+    await none.verify(a);
+    expect(noneCount.calls()).toBe(2);
+  });
+});

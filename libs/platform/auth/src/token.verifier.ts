@@ -38,6 +38,15 @@ export interface AuthOptions {
   clockToleranceSeconds?: number;
   /** Timeout of a JWKS fetch in ms. Default 5000. */
   jwksTimeoutMs?: number;
+  /**
+   * How long a verified token is answered from memory (never past its `exp`), in ms: a session
+   * makes many requests with one access token, and the ES256 check (WebCrypto) is the costliest
+   * step of a request's authentication. Default 60 000; 0 verifies every time. Revocation is
+   * not cached here: the gateway checks it separately on every request.
+   */
+  verifiedCacheMs?: number;
+  /** Most tokens kept verified (oldest dropped first). Default 10 000. */
+  verifiedCacheSize?: number;
 }
 
 type KeySource = { name: string; remote: boolean; key: JWTVerifyGetKey | Promise<CryptoKey> };
@@ -53,8 +62,14 @@ export class TokenVerifier {
   private readonly issuer: string | string[];
   private readonly audience: string | string[];
   private readonly clockTolerance: number;
+  private readonly cacheMs: number;
+  private readonly cacheSize: number;
+  /** Verified tokens (the compact JWS) → their principal, until `until`. */
+  private readonly verified = new Map<string, { principal: Principal; until: number }>();
 
   constructor(@Inject(AUTH_OPTIONS) options: AuthOptions) {
+    this.cacheMs = options.verifiedCacheMs ?? 60_000;
+    this.cacheSize = options.verifiedCacheSize ?? 10_000;
     this.issuer = options.issuer;
     this.audience = options.audience;
     this.clockTolerance = options.clockToleranceSeconds ?? 5;
@@ -81,8 +96,31 @@ export class TokenVerifier {
     }
   }
 
-  /** Verifies `token` (the compact JWS, without `Bearer `). */
+  /**
+   * Verifies `token` (the compact JWS, without `Bearer `); a token verified in the last
+   * `verifiedCacheMs` and not expired is answered from memory (a copy of its principal).
+   */
   async verify(token: string): Promise<Principal> {
+    const now = Date.now();
+    const hit = this.verified.get(token);
+    if (hit !== undefined) {
+      if (hit.until > now) return copyOf(hit.principal);
+      this.verified.delete(token);
+    }
+    const principal = await this.verifyNow(token);
+    const until = Math.min(now + this.cacheMs, principal.expiresAt.getTime());
+    if (this.cacheSize > 0 && until > now) {
+      if (this.verified.size >= this.cacheSize) {
+        const oldest = this.verified.keys().next();
+        if (oldest.done !== true) this.verified.delete(oldest.value);
+      }
+      this.verified.set(token, { principal: copyOf(principal), until });
+    }
+    return principal;
+  }
+
+  /** Verifies `token` against the keys (see {@link verify}). */
+  private async verifyNow(token: string): Promise<Principal> {
     let payload: JWTPayload | undefined;
     let lastKeyMiss: unknown;
     for (const source of this.sources) {
@@ -126,6 +164,10 @@ export class TokenVerifier {
       throw new Error(`AuthOptions.${source.name} is not an ES256 SPKI public key`, { cause });
     }
   }
+}
+
+function copyOf(principal: Principal): Principal {
+  return { ...principal, roles: [...principal.roles], expiresAt: new Date(principal.expiresAt) };
 }
 
 function rejection(error: unknown, source: KeySource | undefined): Error {

@@ -11,6 +11,15 @@ describe('time helpers', () => {
     expect(() => quarterEnd('2025-5')).toThrow(RangeError);
   });
 
+  it('writes four-digit years, so early dates make quarters that parse and sort (fuzzing finding)', () => {
+    expect(quarterOf('0342-03-23T00:00:00.000Z')).toBe('0342-Q1');
+    expect(addQuarters('0999-Q4', 1)).toBe('1000-Q1');
+    expect(quarterEnd(quarterOf('0342-03-23T00:00:00.000Z'))).toBe('0342-04-01T00:00:00.000Z');
+    const quarters = quartersBetween(quarterOf('0342-03-23T00:00:00.000Z'), '5015-Q3');
+    expect(quarters[0]).toBe('0342-Q1');
+    expect(quarters).toHaveLength(400); // capped
+  });
+
   it('computes quartiles by linear interpolation and clamps negative durations', () => {
     expect(quantile([], 0.5)).toBeUndefined();
     expect(quantile([7], 0.25)).toBe(7);

@@ -175,11 +175,10 @@ export const kafka = {
       .replaceAll('${KAFKA_DATA_DIR}', s.kafka.dataDir);
     writeFileSync(props, text);
     if (!existsSync(join(s.kafka.dataDir, 'kraft-logs', 'meta.properties'))) {
-      const clusterId = randomBytes(16).toString('base64url');
       const [cmd, args] = javaCommand(
         s,
         'kafka.tools.StorageTool',
-        ['format', '--standalone', '-t', clusterId, '-c', props],
+        ['format', '--standalone', `--cluster-id=${kafkaClusterId()}`, '-c', props],
         'small',
       );
       await withProgress(NAME, 'formatting KRaft storage', () => run(cmd, args));
@@ -190,3 +189,15 @@ export const kafka = {
     return pid;
   },
 };
+
+/**
+ * A random KRaft cluster id: 16 bytes in base64url, like Kafka's `Uuid.randomUuid()`, which
+ * also draws again when the text starts with '-' (the storage tool would read it as an option:
+ * one format in 64 failed with "--cluster-id expected one argument").
+ */
+export function kafkaClusterId(random = () => randomBytes(16)) {
+  for (;;) {
+    const id = random().toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}

@@ -15,7 +15,7 @@ export interface InfraEndpoints {
 export const workspaceRoot = findWorkspaceRoot(__dirname);
 
 function findWorkspaceRoot(start: string): string {
-  for (let dir = start; ; ) {
+  for (let dir = start; ;) {
     if (existsSync(join(dir, 'nx.json'))) return dir;
     const parent = dirname(dir);
     if (parent === dir) return resolve(start, '..', '..', '..');

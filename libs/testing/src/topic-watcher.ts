@@ -10,6 +10,10 @@ export interface ReceivedEvent {
   headers: Record<string, string>;
   /** The event, validated against its contract (type@version) as a consumer would. */
   event: TrellisEvent;
+  /** The message's producer timestamp (ms): when the producer sent it. */
+  producedAt: number;
+  /** When this watcher received it (ms, before decoding). */
+  receivedAt: number;
 }
 
 /**
@@ -52,6 +56,7 @@ export class TopicWatcher {
     await consumer.subscribe({ topics: list, fromBeginning: options.fromBeginning ?? false });
     await consumer.run({
       eachMessage: ({ topic, message }) => {
+        const receivedAt = Date.now();
         const value = message.value?.toString('utf8') ?? '';
         watcher.received.push({
           topic,
@@ -61,6 +66,8 @@ export class TopicWatcher {
             Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
           ),
           event: decodeEvent(value),
+          producedAt: Number(message.timestamp),
+          receivedAt,
         });
         return Promise.resolve();
       },

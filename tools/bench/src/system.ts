@@ -5,14 +5,13 @@ import {
   seedDemoData,
   startSystem,
 } from '@trellis/demo-kit';
-import { testRunId } from '@trellis/testing';
 import type { BenchSystem } from './context';
 
 /**
  * Starts every app through @trellis/demo-kit's `startSystem()` (own ports, databases, consumer
  * groups and Temporal namespace) logs the bootstrap admin in and seeds the demo data
- * set (the scenario's programme manager opens the benchmark's engagements). The databases are named by
- * startSystem as `e2e_<run id>_<app>_data` for each app's `MONGO_DB`.
+ * set (the scenario's programme manager opens the benchmark's engagements). Database and group
+ * names come from startSystem (`variableOf`).
  */
 export async function startBenchSystem(say: (line: string) => void): Promise<BenchSystem> {
   say('starting every app (startSystem: builds are cached, then each app as a process)…');
@@ -35,7 +34,6 @@ export async function startBenchSystem(say: (line: string) => void): Promise<Ben
     if (!organisation || !officer || !manager)
       throw new Error('the demo data set has no scenario cast');
     say('demo data seeded');
-    const run = `e2e_${testRunId}`.toLowerCase();
     return {
       running,
       client,
@@ -54,10 +52,8 @@ export async function startBenchSystem(say: (line: string) => void): Promise<Ben
             leadOfficerId: officer.id,
           })
         ).id,
-      groupOf: (app, variable = 'KAFKA_GROUP_ID') =>
-        `${run}-${app}-${variable.toLowerCase().replace(/_/g, '-')}`,
-      databaseOf: (app) =>
-        `${run}_${app.replace(/-service$/, '').replace(/[^a-z0-9]+/g, '_')}_data`,
+      groupOf: (app, variable = 'KAFKA_GROUP_ID') => running.variableOf(app, variable),
+      databaseOf: (app) => running.variableOf(app, 'MONGO_DB'),
     };
   } catch (err) {
     await running.stop();

@@ -79,6 +79,8 @@ export interface RunningSystem {
   logDir: string;
   /** The Temporal namespace and the orchestrator's task queue of this run. */
   temporal: { namespace: string; taskQueue: string };
+  /** The value this run gave an app's variable (e.g. its `MONGO_DB` or `KAFKA_GROUP_ID`). */
+  variableOf(app: string, variable: string): string;
   /** Waits until the runner's console output matches `pattern`; returns the output. */
   waitForOutput(pattern: RegExp, timeoutMs: number): Promise<string>;
   /**
@@ -567,6 +569,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     adminPassword,
     logDir,
     temporal: { namespace: E2E_NAMESPACE, taskQueue },
+    variableOf: (app, variable) => {
+      const value = overrides[app]?.[variable];
+      if (value === undefined) throw new Error(`this run set no ${variable} for ${app}`);
+      return value;
+    },
     stop,
   };
 }

@@ -1,11 +1,11 @@
 import { TOPICS } from '@trellis/contracts';
-import { resolveEndpoints, testKafka, uniqueName } from '@trellis/testing';
+import { resolveEndpoints, testKafka, TopicWatcher } from '@trellis/testing';
 import { MongoClient, type Db } from 'mongodb';
 import { envInt, type Bench, type BenchSystem } from '../context';
 import type { Figure } from '../report';
 import { sleep, summarise, waitUntil } from '../stats';
 
-const CREATED = 'engagement.engagement.created';
+const CREATED = 'engagement.engagement.created' as const;
 
 /** What the reporting service says of its own lag (projection_state, FreshnessTracker). */
 export interface ReportingLag {
@@ -45,41 +45,25 @@ export const eventLagBench: Bench = {
     setting('BENCH_EVENT_RATE', rate);
     setting('BENCH_EVENT_SECONDS', seconds);
     const sys: BenchSystem = await system();
-    const occurred = new Map<string, number>();
-    const consumed = new Map<string, number>();
-    /** The producer's timestamp of the Kafka message: when the outbox relay sent it. */
-    const sent = new Map<string, number>();
     const projected = new Map<string, number>();
     const opened = new Set<string>();
 
     const kafka = testKafka();
-    const consumer = kafka.consumer({ groupId: uniqueName('bench-lag'), maxWaitTimeInMs: 50 });
     const mongo = new MongoClient(resolveEndpoints().mongoUrl);
     let polling = true;
-    try {
-      await consumer.connect();
-      const joined = new Promise<void>((resolve) =>
-        consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
+    // The bare consumer: a TopicWatcher from the topic's current end (time of receipt, and the
+    // producer timestamp: when the outbox relay sent the event).
+    const watcher = await TopicWatcher.start(kafka, TOPICS.engagement);
+    /** The engagement-created events received so far, by engagement id. */
+    const created = () =>
+      new Map(
+        watcher
+          .all(CREATED)
+          .flatMap((r) =>
+            r.event.type === CREATED ? [[r.event.payload.engagementId, r] as const] : [],
+          ),
       );
-      await consumer.subscribe({ topic: TOPICS.engagement, fromBeginning: false });
-      await consumer.run({
-        eachMessage: ({ message }) => {
-          const at = Date.now();
-          const event = JSON.parse(message.value?.toString('utf8') ?? '{}') as {
-            type?: string;
-            occurredAt?: string;
-            payload?: { engagementId?: string };
-          };
-          const id = event.payload?.engagementId;
-          if (event.type === CREATED && id && event.occurredAt) {
-            occurred.set(id, Date.parse(event.occurredAt));
-            consumed.set(id, at);
-            sent.set(id, Number(message.timestamp));
-          }
-          return Promise.resolve();
-        },
-      });
-      await joined;
+    try {
       await mongo.connect();
       const risk = mongo
         .db(sys.databaseOf('risk-service'))
@@ -109,18 +93,23 @@ export const eventLagBench: Bench = {
       }
       await Promise.all(requests);
       await waitUntil(
-        () => [...opened].every((id) => consumed.has(id) && projected.has(id)),
+        () => {
+          const received = created();
+          return [...opened].every((id) => received.has(id) && projected.has(id));
+        },
         60_000,
         'every engagement consumed and projected',
       );
       polling = false;
       await poller;
 
-      const lag = (seen: Map<string, number>) =>
-        summarise([...opened].map((id) => (seen.get(id) ?? NaN) - (occurred.get(id) ?? NaN)));
-      const bare = lag(consumed);
-      const projection = lag(projected);
-      const relay = lag(sent);
+      const received = created();
+      const occurred = (id: string) => Date.parse(received.get(id)?.event.occurredAt ?? '');
+      const lag = (seen: (id: string) => number | undefined) =>
+        summarise([...opened].map((id) => (seen(id) ?? NaN) - occurred(id)));
+      const bare = lag((id) => received.get(id)?.receivedAt);
+      const projection = lag((id) => projected.get(id));
+      const relay = lag((id) => received.get(id)?.producedAt);
       say(
         `where the time goes: state change → relay sends to Kafka p50 ${relay.p50.toFixed(0)} / p99 ${relay.p99.toFixed(0)} ms; ` +
           `→ bare consumer p50 ${bare.p50.toFixed(0)} / p99 ${bare.p99.toFixed(0)} ms; → projection p50 ${projection.p50.toFixed(0)} / p99 ${projection.p99.toFixed(0)} ms`,
@@ -169,7 +158,7 @@ export const eventLagBench: Bench = {
       return figures;
     } finally {
       polling = false;
-      await consumer.disconnect().catch(() => undefined);
+      await watcher.stop().catch(() => undefined);
       await mongo.close();
     }
   },

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { TOPICS } from '@trellis/contracts';
-import { resolveEndpoints, testKafka, uniqueName } from '@trellis/testing';
+import { resolveEndpoints, testKafka, TopicWatcher } from '@trellis/testing';
 import type { Kafka } from 'kafkajs';
 import { MongoClient, type Db } from 'mongodb';
 import { randomUUID } from 'node:crypto';
@@ -162,33 +162,20 @@ async function consumerLag(kafka: Kafka, groupId: string, topic: string): Promis
 }
 
 /**
- * When each `lead` reminder of the round reached Kafka (the message's producer timestamp: the
- * orchestrator's `publishReminder` activity), to split the latency into timer → Kafka and
+ * When each `lead` reminder reached Kafka (the message's producer timestamp: the orchestrator's
+ * `publishReminder` activity), by obligation id, to split the latency into timer → Kafka and
  * Kafka → inbox.
  */
-async function watchReminders(kafka: Kafka, topic: string) {
-  const published = new Map<string, number>();
-  const consumer = kafka.consumer({ groupId: uniqueName('bench-reminders'), maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: false });
-  const joined = new Promise<void>((resolve) =>
-    consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
+function publishedReminders(watcher: TopicWatcher): Map<string, number> {
+  return new Map(
+    watcher
+      .all('reminders.reminder.due')
+      .flatMap((r) =>
+        r.event.type === 'reminders.reminder.due' && r.event.payload.stage === 'lead'
+          ? [[r.event.payload.obligationId, r.producedAt] as const]
+          : [],
+      ),
   );
-  await consumer.run({
-    eachMessage: ({ message }) => {
-      const event = JSON.parse(message.value?.toString('utf8') ?? '{}') as {
-        type?: string;
-        payload?: { obligationId?: string; stage?: string };
-      };
-      const p = event.payload;
-      if (event.type === 'reminders.reminder.due' && p?.stage === 'lead' && p.obligationId) {
-        published.set(p.obligationId, Number(message.timestamp));
-      }
-      return Promise.resolve();
-    },
-  });
-  await joined;
-  return { published, stop: () => consumer.disconnect() };
 }
 
 /**
@@ -237,8 +224,9 @@ export const reminderLatencyBench: Bench = {
     const sys = await system();
     const { temporalAddress, mongoUrl } = resolveEndpoints();
     const { namespace, taskQueue } = sys.running.temporal;
-    const arrivalsDb = `${sys.databaseOf('bench')}_arrivals`;
-    const baselineQueue = `bench-reminders-${randomUUID().slice(0, 8)}`;
+    const suffix = randomUUID().slice(0, 8);
+    const arrivalsDb = `bench_arrivals_${suffix}`;
+    const baselineQueue = `bench-reminders-${suffix}`;
     say('starting the baseline worker process (bundling the benchmark workflows)…');
     const worker = await startWorkerProcess({
       TEMPORAL_ADDRESS: temporalAddress,
@@ -252,7 +240,7 @@ export const reminderLatencyBench: Bench = {
     const client = new Client({ connection, namespace });
     const mongo = new MongoClient(mongoUrl);
     const kafka = testKafka();
-    const watcher = await watchReminders(kafka, TOPICS.reminders);
+    const watcher = await TopicWatcher.start(kafka, TOPICS.reminders);
     try {
       await mongo.connect();
       const bare: Round = {
@@ -303,9 +291,8 @@ export const reminderLatencyBench: Bench = {
         const b = await runRound(bare, options, say);
         say(`round ${round} bare: p50 ${b.p50.toFixed(0)} ms, p99 ${b.p99.toFixed(0)} ms`);
         bareRuns.push(b);
-        watcher.published.clear();
         const r = await runRound(reminders, options, say, (deadlines) => {
-          toKafkaRuns.push(arrivalLatencies(deadlines, watcher.published));
+          toKafkaRuns.push(arrivalLatencies(deadlines, publishedReminders(watcher)));
         });
         const k = toKafkaRuns[toKafkaRuns.length - 1];
         say(
